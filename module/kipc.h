@@ -26,6 +26,7 @@
 #include <linux/sysfs.h>
 #include <linux/uidgid.h>
 #include <linux/fs.h>
+#include <linux/ktime.h>
 #include <uapi/linux/kipc.h>
 
 #define KIPC_VERSION "0.1.0"
@@ -184,6 +185,11 @@ struct kipc_obj *kipc_obj_from_kobj(struct kipc_type *type,
 void kipc_obj_get(struct kipc_obj *obj);
 void kipc_obj_put(struct kipc_obj *obj);
 struct kipc_type *kipc_type_by_id(u32 id);
+
+/* timeout.c: struct kipc_timeout for blocking calls */
+int kipc_timeout_check(const struct kipc_timeout *t, ktime_t *expires,
+		       clockid_t *clk);
+bool kipc_timeout_clock_ok(const struct kipc_timeout *t);
 
 /* dev.c */
 int kipc_dev_init(void);

@@ -127,6 +127,57 @@ struct kipc_obj *kipc_obj_from_kobj(struct kipc_type *type,
 	return obj;
 }
 
+/*
+ * Files every object directory has: id, owner, group, mode, handles.  The
+ * type is the one whose directory holds @kobj.
+ */
+static struct kipc_obj *kipc_obj_of_dir(struct kobject *kobj)
+{
+	u32 id;
+
+	for (id = 0; id < ARRAY_SIZE(kipc_types); id++) {
+		struct kipc_type *type = READ_ONCE(kipc_types[id]);
+
+		if (type && kobj->parent == type->dir)
+			return kipc_obj_from_kobj(type, kobj);
+	}
+	return NULL;
+}
+
+#define KIPC_OBJ_ATTR(_name, _fmt, _expr)				\
+static ssize_t _name##_show(struct kobject *kobj,			\
+			    struct kobj_attribute *attr, char *buf)	\
+{									\
+	struct kipc_obj *obj = kipc_obj_of_dir(kobj);			\
+	ssize_t ret;							\
+									\
+	if (!obj)							\
+		return -ENOENT;						\
+	ret = sysfs_emit(buf, _fmt "\n", _expr);			\
+	kipc_obj_put(obj);						\
+	return ret;							\
+}									\
+static struct kobj_attribute kipc_obj_##_name##_attr = __ATTR_RO(_name)
+
+KIPC_OBJ_ATTR(id, "%llu", obj->id);
+KIPC_OBJ_ATTR(owner, "%u", from_kuid_munged(&init_user_ns, obj->uid));
+KIPC_OBJ_ATTR(group, "%u", from_kgid_munged(&init_user_ns, obj->gid));
+KIPC_OBJ_ATTR(mode, "%04o", obj->mode);
+KIPC_OBJ_ATTR(handles, "%d", atomic_read(&obj->handles));
+
+static struct attribute *kipc_obj_common_attrs[] = {
+	&kipc_obj_id_attr.attr,
+	&kipc_obj_owner_attr.attr,
+	&kipc_obj_group_attr.attr,
+	&kipc_obj_mode_attr.attr,
+	&kipc_obj_handles_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group kipc_obj_common_group = {
+	.attrs = kipc_obj_common_attrs,
+};
+
 static struct kipc_obj *kipc_obj_alloc(struct kipc_type *type,
 				       const char *name, umode_t mode)
 {
@@ -182,6 +233,9 @@ static int kipc_obj_publish(struct kipc_type *type, struct kipc_obj *fresh,
 	kobj = kobject_create_and_add(fresh->name, type->dir);
 	if (!kobj)
 		goto err_destroy;
+	err = sysfs_create_group(kobj, &kipc_obj_common_group);
+	if (err)
+		goto err_kobj;
 	err = sysfs_create_groups(kobj, type->obj_groups);
 	if (err)
 		goto err_kobj;

@@ -64,6 +64,27 @@
 #define KIPC_CLOCK_MONOTONIC	2	/* absolute CLOCK_MONOTONIC */
 
 /**
+ * struct kipc_timeout - when a blocking call gives up
+ * @clock:	KIPC_CLOCK_NONE (wait for ever), _REALTIME or _MONOTONIC
+ * @__pad:	must be zero
+ * @sec:	absolute time on @clock: seconds
+ * @nsec:	and nanoseconds, 0..999999999
+ *
+ * As POSIX: an invalid time (negative, @nsec out of range) is EINVAL only
+ * when the call would block; a time already past still lets a call that can
+ * complete at once succeed; the wait never ends before the time (it uses an
+ * absolute hrtimer on @clock) and ends with ETIMEDOUT after it.  A signal
+ * interrupts the wait: EINTR, or a transparent restart with SA_RESTART
+ * (harmless, the time being absolute).
+ */
+struct kipc_timeout {
+	__u32 clock;
+	__u32 __pad;
+	__s64 sec;
+	__s64 nsec;
+};
+
+/**
  * struct kipc_open - bind a /dev/kipc file to a named object
  * @name:	pointer to the name (not NUL-terminated; @name_len bytes)
  * @name_len:	length of the name, 1..KIPC_NAME_MAX
