@@ -89,7 +89,7 @@ struct kipc_file {
 	int acc;
 	u32 flags;
 	void *priv;
-	struct mutex bind_lock;
+	struct mutex bind_lock;	/* serialises binding */
 };
 
 /**
@@ -153,7 +153,7 @@ struct kipc_type {
 
 	/* registry state, owned by obj.c */
 	atomic_t nr_objects;
-	struct mutex lock;
+	struct mutex lock;	/* create/unlink/sysfs dirs */
 	struct rhashtable names;
 	struct kobject *dir;
 };

@@ -79,11 +79,14 @@ struct kipc_user *kipc_user_get(kuid_t uid)
 
 void kipc_user_put(struct kipc_user *user)
 {
-	if (!user)
+	/* refcount_dec_and_lock(), spelled out so sparse can follow it */
+	if (!user || refcount_dec_not_one(&user->ref))
 		return;
-	if (!refcount_dec_and_lock(&user->ref, &kipc_users_lock))
-		return;
-	hash_del(&user->node);
+	spin_lock(&kipc_users_lock);
+	if (refcount_dec_and_test(&user->ref))
+		hash_del(&user->node);
+	else
+		user = NULL;
 	spin_unlock(&kipc_users_lock);
 	kfree(user);
 }
