@@ -339,6 +339,8 @@ static void kipc_obj_unpublish(struct kipc_type *type, struct kipc_obj *obj)
 	rhashtable_remove_fast(&type->names, &obj->node, kipc_names_params);
 	obj->linked = false;
 	WRITE_ONCE(obj->kobj, NULL);
+	/* remove the directory now: the kobject's release may be delayed */
+	kobject_del(kobj);
 	kobject_put(kobj);
 }
 
@@ -403,6 +405,7 @@ static void kipc_obj_unlink_at_exit(void *ptr, void *arg)
 
 	obj->linked = false;
 	WRITE_ONCE(obj->kobj, NULL);
+	kobject_del(kobj);
 	kobject_put(kobj);
 	kipc_obj_put(obj);
 }
