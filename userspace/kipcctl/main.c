@@ -15,6 +15,7 @@ bool kipcctl_json;
 static const struct kipcctl_cmd cmds[] = {
 	{ "ls", "list every kipc object", kipcctl_ls },
 	{ "stat", "show every counter of kipc objects and the totals", kipcctl_stat },
+	{ "sem", "named semaphores: create, wait, trywait, post, get, unlink", kipcctl_sem },
 };
 
 static void usage(FILE *f)
