@@ -209,7 +209,9 @@ struct kipc_sem_attr {
  *   ENXIO	any part of the range lies past the end of the region,
  *		including a huge offset
  *   EINVAL	length 0 or offset not page-aligned (from mmap itself)
- *   EOVERFLOW	offset + length wraps around (from mmap itself)
+ *   EOVERFLOW	offset + length past 2^64 - 1 (from mmap itself, which
+ *		checks this for every character device; smaller huge
+ *		offsets reach kipc and get ENXIO)
  * mremap() may shrink or move a mapping but not grow it (EFAULT).  A
  * mapping keeps the region alive after unlink and after its handle is
  * closed; a mapping split by munmap or mprotect of a part counts as two
