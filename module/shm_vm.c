@@ -70,7 +70,12 @@ int kipc_shm_mmap(struct kipc_file *kf, struct vm_area_struct *vma)
 	if (vma->vm_pgoff >= shm->npages ||
 	    pages > shm->npages - vma->vm_pgoff)
 		return -ENXIO;
-	if ((vma->vm_flags & VM_SHARED) && !(kf->acc & MAY_WRITE)) {
+	/*
+	 * VM_MAYSHARE, not VM_SHARED: the core drops VM_SHARED from a
+	 * MAP_SHARED mapping of a file opened O_RDONLY, but it is still a
+	 * shared mapping of the region.
+	 */
+	if ((vma->vm_flags & VM_MAYSHARE) && !(kf->acc & MAY_WRITE)) {
 		if (vma->vm_flags & VM_WRITE)
 			return -EACCES;
 		/* and mprotect(PROT_WRITE) can never make it writable */

@@ -269,6 +269,8 @@ TEST_F_TIMEOUT(ring, bounded_buffer_4x4_100k_items, 240)
 		       kipc_sysfs_u64(KIPC_SYSFS "/shm/%s/maps", n.shm),
 		       kipc_sysfs_u64(KIPC_SYSFS "/shm/%s/faults", n.shm),
 		       kipc_sysfs_u64(KIPC_SYSFS "/shm/%s/mappings", n.shm));
+	/* the harness's test child ends with _exit(): flush ourselves */
+	fflush(stdout);
 	EXPECT_EQ(0, lost);
 	EXPECT_EQ(0, dup);
 	EXPECT_EQ(0, r->corrupt);

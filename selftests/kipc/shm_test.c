@@ -11,6 +11,7 @@
  */
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <time.h>
 #include "../kselftest_harness.h"
 #include "kipc_test.h"
@@ -621,6 +622,7 @@ TEST(mmap_edge_cases_rejected)
 	}
 	ksft_print_msg("mmap edge cases: %u of %u rejected as documented\n",
 		       ok, n);
+	fflush(stdout);	/* the test child ends with _exit() */
 	EXPECT_EQ(n, ok);
 	/* no failed attempt left a mapping or a reference behind */
 	EXPECT_EQ(0, shm_stat(name, "mappings"));
@@ -730,6 +732,117 @@ TEST(sysfs_counters)
 	EXPECT_EQ(3, shm_stat(name, "resident_pages"));
 	close(fd);
 	EXPECT_EQ(0, kipc_shm_unlink(name));
+}
+
+/* ---- memory cgroup charging --------------------------------------- */
+
+/*
+ * A cgroup2 mount with the memory controller enabled for children, or
+ * NULL.  The guest may have none mounted: then mount one (and unmount it
+ * in cgroup2_done()).
+ */
+#define CG2_OWN	"/tmp/kipc-cg2"
+static bool cg2_mounted;
+
+static const char *cgroup2_root(void)
+{
+	static const char *const roots[] = { "/sys/fs/cgroup", CG2_OWN };
+	char path[256];
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/cgroup.controllers", roots[i]);
+		if (access(path, R_OK) && i == 1) {
+			mkdir(CG2_OWN, 0755);
+			if (mount("none", CG2_OWN, "cgroup2", 0, NULL))
+				return NULL;
+			cg2_mounted = true;
+		}
+		if (access(path, R_OK))
+			continue;
+		snprintf(path, sizeof(path), "%s/cgroup.subtree_control",
+			 roots[i]);
+		if (!kipc_sysfs_write(path, "+memory", 7))
+			return roots[i];
+	}
+	return NULL;
+}
+
+static void cgroup2_done(void)
+{
+	if (cg2_mounted && !umount(CG2_OWN))
+		rmdir(CG2_OWN);
+	cg2_mounted = false;
+}
+
+static int create_in_cgroup(const char *procs, const char *name, size_t size)
+{
+	char pid[32];
+	int fd;
+
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	if (kipc_sysfs_write(procs, pid, strlen(pid)))
+		return 1;
+	fd = shm_create(name, size);
+	if (fd < 0)
+		return 2;
+	close(fd);
+	return 0;
+}
+
+/*
+ * A region created by a process in cgroup C and touched by a process
+ * outside it: the pages are C's (memory.current), and they go when the
+ * region is freed.
+ */
+TEST(pages_charged_to_creators_memcg)
+{
+	unsigned long long before, touched, after;
+	size_t size = 256 * PG, i;
+	char cg[256], procs[300], cur[300], name[64];
+	const char *root;
+	volatile char *p;
+	pid_t pid;
+	int fd;
+
+	KIPC_REQUIRE_MODULE(_metadata);
+	KIPC_REQUIRE_ROOT(_metadata);
+	root = cgroup2_root();
+	if (!root) {
+		cgroup2_done();
+		SKIP(return, "no cgroup2 memory controller");
+	}
+	kipc_test_name(name, sizeof(name), "memcg");
+	snprintf(cg, sizeof(cg), "%s/%s", root, name);
+	ASSERT_EQ(0, mkdir(cg, 0755));
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg);
+	snprintf(cur, sizeof(cur), "%s/memory.current", cg);
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(create_in_cgroup(procs, name, size));
+	ASSERT_EQ(0, wait_exit(pid));
+
+	/* this process is not in @cg, but the pages it faults in are */
+	before = kipc_sysfs_u64("%s", cur);
+	fd = kipc_shm_open(name, O_RDWR, 0, 0);
+	ASSERT_LE(0, fd);
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	for (i = 0; i < size; i += PG)
+		p[i] = 1;
+	touched = kipc_sysfs_u64("%s", cur);
+	EXPECT_LE(before + size, touched);
+	TH_LOG("memory.current of the creator's cgroup: %llu -> %llu bytes after touching %zu",
+	       before, touched, size);
+	munmap((void *)p, size);
+	close(fd);
+	EXPECT_EQ(0, kipc_shm_unlink(name));
+	after = kipc_sysfs_u64("%s", cur);
+	EXPECT_GE(touched - size, after);
+	EXPECT_EQ(0, rmdir(cg));
+	cgroup2_done();
 }
 
 /* ---- permissions and limits as the unprivileged user --------------- */
