@@ -17,8 +17,8 @@ kipcctl shm unlink demo-shm
 
 echo
 echo "== A bounded buffer across processes: 4 producers and 4 consumers share a"
-echo "   64-slot ring in one region; semaphores count empty and full slots and"
-echo "   guard the indices.  Every item carries a sequence number and checksum."
+echo "   ring of 64 slots (4 items each) in one region; semaphores count empty"
+echo "   and full slots and guard the indices; items carry sequence and checksum."
 echo "   (each of the 8 processes maps the ring twice: the copy inherited at fork"
 echo "   and its own mmap of the region by name; every VMA counts in 'mappings')"
 KIPC_RING_ITEMS=${KIPC_RING_ITEMS:-20000} /opt/kipc/selftests/shm_ring_test \

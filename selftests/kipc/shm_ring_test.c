@@ -3,13 +3,14 @@
  * The classic bounded buffer across processes: a ring of slots in a kipc
  * shared-memory region, guarded by three kipc semaphores (empty slots,
  * full slots, a mutex for the indices).  4 producer and 4 consumer
- * processes move 100,000 items, each with its producer, sequence number,
+ * processes move 100,000 items, 4 to a slot (25,000 slot hand-offs, so
+ * that the debug kernel finishes in time), each with its producer, sequence number,
  * a payload derived from both and a checksum; the consumers tally every
  * item in a table in the region, and the parent then counts what was
  * lost, duplicated or corrupt: all three must be 0.
  *
  * Every process opens the region and the semaphores by name itself.
- * $KIPC_RING_ITEMS=N (4..100000) moves fewer items, for make demo; the
+ * $KIPC_RING_ITEMS=N (16..100000) moves fewer items, for make demo; the
  * test reports how many it moved.
  */
 #include <signal.h>
@@ -22,7 +23,8 @@
 
 #define NPROD		4
 #define NCONS		4
-#define ITEMS		100000		/* in all; a multiple of 4 */
+#define ITEMS		100000		/* in all; a multiple of 16 */
+#define PER_SLOT	4		/* items in one ring slot */
 #define PER_PROD	(items / NPROD)
 #define PER_CONS	(items / NCONS)
 #define SLOTS		64
@@ -45,7 +47,7 @@ struct ring {
 	uint32_t overflow;		/* in_use out of [0, SLOTS]: bug */
 	uint64_t corrupt;		/* atomic */
 	uint64_t bad_id;		/* atomic */
-	struct item slot[SLOTS];
+	struct item slot[SLOTS][PER_SLOT];
 	uint8_t seen[ITEMS];		/* atomic increments */
 };
 
@@ -125,17 +127,18 @@ static int wait_sem(kipc_sem_t *s)
 static int producer(const struct names *n, uint32_t p)
 {
 	struct proc pr;
-	uint32_t seq;
+	uint32_t seq, j;
 	int err = proc_open(n, &pr);
 
 	if (err)
 		return err;
-	for (seq = 0; seq < PER_PROD; seq++) {
+	for (seq = 0; seq < PER_PROD; seq += PER_SLOT) {
 		struct ring *r = pr.r;
 
 		if (wait_sem(pr.empty) || wait_sem(pr.mutex))
 			return 20;
-		item_make(&r->slot[r->head], p, seq);
+		for (j = 0; j < PER_SLOT; j++)
+			item_make(&r->slot[r->head][j], p, seq + j);
 		r->head = (r->head + 1) % SLOTS;
 		if (++r->in_use > SLOTS)
 			r->overflow++;
@@ -148,36 +151,43 @@ static int producer(const struct names *n, uint32_t p)
 static int consumer(const struct names *n)
 {
 	struct proc pr;
-	struct item it;
-	unsigned int i;
+	struct item got[PER_SLOT];
+	unsigned int i, j;
 	int err = proc_open(n, &pr);
 
 	if (err)
 		return err;
-	for (i = 0; i < PER_CONS; i++) {
+	for (i = 0; i < PER_CONS; i += PER_SLOT) {
 		struct ring *r = pr.r;
 
 		if (wait_sem(pr.full) || wait_sem(pr.mutex))
 			return 30;
-		it = r->slot[r->tail];
+		memcpy(got, r->slot[r->tail], sizeof(got));
 		/* poison the slot: a consumer reading it twice sees garbage */
-		memset(&r->slot[r->tail], 0xee, sizeof(it));
+		memset(r->slot[r->tail], 0xee, sizeof(got));
 		r->tail = (r->tail + 1) % SLOTS;
 		if (r->in_use-- == 0)
 			r->overflow++;
 		if (kipc_sem_post(pr.mutex) || kipc_sem_post(pr.empty))
 			return 31;
 		/* check outside the critical section */
-		if (!item_ok(&it)) {
-			__atomic_fetch_add(&r->corrupt, 1, __ATOMIC_RELAXED);
-			if (it.producer >= NPROD || it.seq >= PER_PROD) {
-				__atomic_fetch_add(&r->bad_id, 1,
+		for (j = 0; j < PER_SLOT; j++) {
+			const struct item *it = &got[j];
+
+			if (!item_ok(it)) {
+				__atomic_fetch_add(&r->corrupt, 1,
 						   __ATOMIC_RELAXED);
-				continue;
+				if (it->producer >= NPROD ||
+				    it->seq >= PER_PROD) {
+					__atomic_fetch_add(&r->bad_id, 1,
+							   __ATOMIC_RELAXED);
+					continue;
+				}
 			}
+			__atomic_fetch_add(&r->seen[it->producer * PER_PROD +
+						    it->seq],
+					   1, __ATOMIC_RELAXED);
 		}
-		__atomic_fetch_add(&r->seen[it.producer * PER_PROD + it.seq],
-				   1, __ATOMIC_RELAXED);
 	}
 	return 0;
 }
@@ -215,8 +225,8 @@ TEST_F_TIMEOUT(ring, bounded_buffer_4x4_100k_items, 240)
 
 	KIPC_REQUIRE_MODULE(_metadata);
 	if (getenv("KIPC_RING_ITEMS")) {
-		items = strtoul(getenv("KIPC_RING_ITEMS"), NULL, 0) & ~3U;
-		ASSERT_LE(4, items);
+		items = strtoul(getenv("KIPC_RING_ITEMS"), NULL, 0) & ~15U;
+		ASSERT_LE(16, items);
 		ASSERT_GE(ITEMS, items);
 	}
 	kipc_test_name(n.shm, sizeof(n.shm), "ring");
@@ -261,9 +271,9 @@ TEST_F_TIMEOUT(ring, bounded_buffer_4x4_100k_items, 240)
 		else if (r->seen[i] > 1)
 			dup += r->seen[i] - 1;
 	}
-	ksft_print_msg("%u items, %d producers, %d consumers, %d slots: "
+	ksft_print_msg("%u items, %d producers, %d consumers, %d slots of %d items: "
 		       "%llu lost, %llu duplicated, %llu corrupt in %.1f s "
-		       "(%.0f items/s)\n", items, NPROD, NCONS, SLOTS, lost,
+		       "(%.0f items/s)\n", items, NPROD, NCONS, SLOTS, PER_SLOT, lost,
 		       dup, (unsigned long long)r->corrupt, dt, items / dt);
 	ksft_print_msg("region /sys: maps %llu, faults %llu, mappings now %llu\n",
 		       kipc_sysfs_u64(KIPC_SYSFS "/shm/%s/maps", n.shm),
