@@ -17,7 +17,7 @@ kipcctl shm unlink demo-shm
 
 echo
 echo "== A bounded buffer across processes: 4 producers and 4 consumers share a"
-echo "   ring of 64 slots (4 items each) in one region; semaphores count empty"
+echo "   ring of 64 slots (8 items each) in one region; semaphores count empty"
 echo "   and full slots and guard the indices; items carry sequence and checksum."
 echo "   (each of the 8 processes maps the ring twice: the copy inherited at fork"
 echo "   and its own mmap of the region by name; every VMA counts in 'mappings')"

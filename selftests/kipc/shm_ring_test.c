@@ -3,14 +3,14 @@
  * The classic bounded buffer across processes: a ring of slots in a kipc
  * shared-memory region, guarded by three kipc semaphores (empty slots,
  * full slots, a mutex for the indices).  4 producer and 4 consumer
- * processes move 100,000 items, 4 to a slot (25,000 slot hand-offs, so
+ * processes move 100,000 items, 8 to a slot (12,500 slot hand-offs, so
  * that the debug kernel finishes in time), each with its producer, sequence number,
  * a payload derived from both and a checksum; the consumers tally every
  * item in a table in the region, and the parent then counts what was
  * lost, duplicated or corrupt: all three must be 0.
  *
  * Every process opens the region and the semaphores by name itself.
- * $KIPC_RING_ITEMS=N (16..100000) moves fewer items, for make demo; the
+ * $KIPC_RING_ITEMS=N (32..100000) moves fewer items, for make demo; the
  * test reports how many it moved.
  */
 #include <signal.h>
@@ -23,8 +23,8 @@
 
 #define NPROD		4
 #define NCONS		4
-#define ITEMS		100000		/* in all; a multiple of 16 */
-#define PER_SLOT	4		/* items in one ring slot */
+#define ITEMS		100000		/* in all; a multiple of 32 */
+#define PER_SLOT	8		/* items in one ring slot */
 #define PER_PROD	(items / NPROD)
 #define PER_CONS	(items / NCONS)
 #define SLOTS		64
@@ -212,8 +212,8 @@ FIXTURE_TEARDOWN(ring)
 {
 }
 
-/* the harness's default 30 s is too short for TCG; settings caps at 300 */
-TEST_F_TIMEOUT(ring, bounded_buffer_4x4_100k_items, 240)
+/* the harness's default 30 s is too short for TCG; run-all caps at 300 */
+TEST_F_TIMEOUT(ring, bounded_buffer_4x4_100k_items, 280)
 {
 	unsigned long long lost = 0, dup = 0, i;
 	pid_t pids[NPROD + NCONS];
@@ -225,8 +225,8 @@ TEST_F_TIMEOUT(ring, bounded_buffer_4x4_100k_items, 240)
 
 	KIPC_REQUIRE_MODULE(_metadata);
 	if (getenv("KIPC_RING_ITEMS")) {
-		items = strtoul(getenv("KIPC_RING_ITEMS"), NULL, 0) & ~15U;
-		ASSERT_LE(16, items);
+		items = strtoul(getenv("KIPC_RING_ITEMS"), NULL, 0) & ~31U;
+		ASSERT_LE(32, items);
 		ASSERT_GE(ITEMS, items);
 	}
 	kipc_test_name(n.shm, sizeof(n.shm), "ring");
