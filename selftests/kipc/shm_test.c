@@ -797,8 +797,8 @@ static int create_in_cgroup(const char *procs, const char *name, size_t size)
  */
 TEST(pages_charged_to_creators_memcg)
 {
-	unsigned long long before, touched, after;
-	size_t size = 256 * PG, i;
+	unsigned long long before, touched, after, slack;
+	size_t size = 2048 * PG, i;
 	char cg[256], procs[300], cur[300], name[64];
 	const char *root;
 	volatile char *p;
@@ -833,14 +833,21 @@ TEST(pages_charged_to_creators_memcg)
 	for (i = 0; i < size; i += PG)
 		p[i] = 1;
 	touched = kipc_sysfs_u64("%s", cur);
-	EXPECT_LE(before + size, touched);
+	/*
+	 * memcg charges in batches of 64 pages (MEMCG_CHARGE_BATCH) kept per
+	 * CPU, so memory.current may lag by up to that much per CPU; nothing
+	 * else runs in @cg, so the rest of the rise is our pages.
+	 */
+	slack = 64ULL * PG * sysconf(_SC_NPROCESSORS_CONF);
+	EXPECT_LE(before + size - slack, touched);
 	TH_LOG("memory.current of the creator's cgroup: %llu -> %llu bytes after touching %zu",
 	       before, touched, size);
 	munmap((void *)p, size);
 	close(fd);
 	EXPECT_EQ(0, kipc_shm_unlink(name));
 	after = kipc_sysfs_u64("%s", cur);
-	EXPECT_GE(touched - size, after);
+	TH_LOG("and %llu bytes once the region is freed", after);
+	EXPECT_GE(touched - size + slack, after);
 	EXPECT_EQ(0, rmdir(cg));
 	cgroup2_done();
 }
