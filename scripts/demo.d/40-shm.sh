@@ -21,7 +21,7 @@ echo "   ring of 64 slots (8 items each) in one region; semaphores count empty"
 echo "   and full slots and guard the indices; items carry sequence and checksum."
 echo "   (each of the 8 processes maps the ring twice: the copy inherited at fork"
 echo "   and its own mmap of the region by name; every VMA counts in 'mappings')"
-KIPC_RING_ITEMS=${KIPC_RING_ITEMS:-20000} /opt/kipc/selftests/shm_ring_test \
+KIPC_RING_ITEMS=${KIPC_RING_ITEMS:-100000} /opt/kipc/selftests/shm_ring_test \
 	>/tmp/ring.out 2>&1 &
 pid=$!
 printf '   %-8s %-8s %-8s %-8s %-10s %-10s\n' mappings faults resident \
