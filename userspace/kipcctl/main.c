@@ -15,6 +15,7 @@ bool kipcctl_json;
 static const struct kipcctl_cmd cmds[] = {
 	{ "ls", "list every kipc object", kipcctl_ls },
 	{ "stat", "show every counter of kipc objects and the totals", kipcctl_stat },
+	{ "shm", "create, read, write, stat, unlink shared memory", kipcctl_shm },
 };
 
 static void usage(FILE *f)
