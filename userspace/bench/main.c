@@ -159,8 +159,8 @@ int main(int argc, char **argv)
 	if (ncpu < 1)
 		ncpu = 1;
 	setvbuf(stderr, NULL, _IONBF, 0);
-	env_collect();
 	pin_self(0);
+	env_collect();
 
 	add_msg_groups();
 	add_sem_groups();

@@ -252,21 +252,22 @@ static int msg_fn(void *arg, int role, uint64_t iters)
 {
 	struct chan *c = arg;
 	char *buf = c->buf[role];
-	uint64_t i, t, prev;
+	uint64_t i, t0 = 0;
 
 	switch (c->pat) {
 	case P_PINGPONG:
 	case P_WORKER:
 		if (role == 0) {
-			prev = now_ns();
 			for (i = 0; i < iters; i++) {
 				payload_stamp(buf, c->size, i);
-				if (c_send(c, 0, buf) || c_recv(c, 1, buf) ||
-				    payload_check(buf, c->size, i))
+				if (LAT_TIMED(i))
+					t0 = now_ns();
+				if (c_send(c, 0, buf) || c_recv(c, 1, buf))
 					return -1;
-				t = now_ns();
-				lat_record(NULL, i, t - prev);
-				prev = t;
+				if (LAT_TIMED(i))
+					lat_record(NULL, i, now_ns() - t0);
+				if (payload_check(buf, c->size, i))
+					return -1;
 			}
 		} else {
 			for (i = 0; i < iters; i++)

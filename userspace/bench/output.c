@@ -14,6 +14,7 @@ static struct {
 	char hv[16];		/* CPUID hypervisor signature */
 	char virt[64];		/* none, KVM, TCG (software emulation), ... */
 	char date[32];
+	char clocksource[32];
 	int hv_flag;
 	int kipc_loaded;
 } env;
@@ -79,6 +80,25 @@ void env_collect(void)
 	else
 		snprintf(env.virt, sizeof(env.virt), "none (bare metal)");
 	env.kipc_loaded = access("/sys/module/kipc", F_OK) == 0;
+	f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
+	if (f) {
+		if (fgets(env.clocksource, sizeof(env.clocksource), f))
+			env.clocksource[strcspn(env.clocksource, "\n")] = 0;
+		fclose(f);
+	}
+	/* what one clock read costs: subtracted from per-operation times */
+	{
+		uint64_t best = ~0ull, t0, t1;
+		int i;
+
+		for (i = 0; i < 200; i++) {
+			t0 = now_ns();
+			t1 = now_ns();
+			if (t1 - t0 < best)
+				best = t1 - t0;
+		}
+		clock_cost_ns = best;
+	}
 	strftime(env.date, sizeof(env.date), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 }
 
@@ -118,9 +138,10 @@ static double mbps(const struct group *g, const struct result *r)
 
 static void print_env(FILE *f, const char *pre)
 {
-	fprintf(f, "%skernel: %s; CPU: %s; vCPUs: %d; virtualization: %s%s%s%s\n",
+	fprintf(f, "%skernel: %s; CPU: %s; vCPUs: %d; virtualization: %s%s%s%s; clocksource %s, one clock read %.2f us (subtracted)\n",
 		pre, env.kernel, env.cpu, ncpu, env.virt,
-		env.hv[0] ? " (CPUID '" : "", env.hv, env.hv[0] ? "')" : "");
+		env.hv[0] ? " (CPUID '" : "", env.hv, env.hv[0] ? "')" : "",
+		env.clocksource[0] ? env.clocksource : "?", clock_cost_ns / 1000.0);
 	fprintf(f, "%s%s; %d samples of %.2f s each after a warm-up, interleaved; main side on CPU 0, peer k on CPU k mod %d%s; kipc module %s; kipc parts built: %s; %s\n",
 		pre, opt.quick ? "quick run" : "full run", opt.reps,
 		opt.sample_s, ncpu, ncpu < 2 ? " (one CPU: both sides share it)" : "",
@@ -138,7 +159,8 @@ void print_table(FILE *f)
 
 	fprintf(f, "# kipc-bench\n\n");
 	print_env(f, "- ");
-	fprintf(f, "- Times in us (median of per-op medians; p99 the median of per-sample p99s), rates per second; spread = (max-min)/median of the samples.\n");
+	fprintf(f, "- Times in us: median and p99 of every %dth operation timed alone (median over samples), mean = batch time / operations; rates per second; spread = (max-min)/median over the samples.\n",
+		LAT_EVERY);
 	fprintf(f, "- Ratios: kipc / baseline of the same group; for times below 1 is better, for rates above 1.\n");
 	for (i = 0; i < ngroups; i++) {
 		struct group *g = groups[i];
@@ -148,16 +170,16 @@ void print_table(FILE *f)
 		if (strcmp(sec, g->section)) {
 			sec = g->section;
 			fprintf(f, "\n## %s\n\n", sec);
-			fprintf(f, "| test | between | size | mechanism | median | unit | p99 us | MB/s | spread | ratio | ratio |\n");
-			fprintf(f, "|---|---|---|---|---:|---|---:|---:|---:|---|---|\n");
+			fprintf(f, "| test | between | size | mechanism | median | unit | p99 us | mean us | MB/s | spread | ratio | ratio |\n");
+			fprintf(f, "|---|---|---|---|---:|---|---:|---:|---:|---:|---|---|\n");
 		}
 		for (k = 0; k < g->nimpl; k++) {
 			struct result *r = &g->res[k];
-			char sz[32], med[32], p99[32] = "", mb[32] = "", r0[64] = "", r1[64] = "";
+			char sz[32], med[32], p99[32] = "", mb[32] = "", r0[64] = "", r1[64] = "", mean[32] = "";
 
 			fmt_size(sz, sizeof(sz), g->size);
 			if (!r->n) {
-				fprintf(f, "| %s | %s | %s | %s | %s | | | | | | |\n",
+				fprintf(f, "| %s | %s | %s | %s | %s | | | | | | | |\n",
 					g->test, who(g), sz, r->impl,
 					r->na[0] ? r->na : "not measured");
 				continue;
@@ -167,16 +189,18 @@ void print_table(FILE *f)
 				fmt_num(p99, sizeof(p99), r->p99med);
 			if (mbps(g, r) > 0)
 				fmt_num(mb, sizeof(mb), mbps(g, r));
+			if (g->kind == K_LAT && r->mean > 0)
+				fmt_num(mean, sizeof(mean), r->mean);
 			if (r->ratio[0] > 0)
-				snprintf(r0, sizeof(r0), "%.2fx %s", r->ratio[0], g->base[0]);
+				snprintf(r0, sizeof(r0), "%.3gx %s", r->ratio[0], g->base[0]);
 			if (r->ratio[1] > 0)
-				snprintf(r1, sizeof(r1), "%.2fx %s", r->ratio[1], g->base[1]);
-			fprintf(f, "| %s | %s | %s | %s%s | %s | %s | %s | %s | %.0f%% | %s | %s |\n",
-				g->test, who(g), sz, r->kipc ? "**" : "", r->impl,
-				med, g->unit, p99, mb, r->spread, r0, r1);
+				snprintf(r1, sizeof(r1), "%.3gx %s", r->ratio[1], g->base[1]);
+			fprintf(f, "| %s | %s | %s | %s%s%s | %s | %s | %s | %s | %s | %.0f%% | %s | %s |\n",
+				g->test, who(g), sz, r->kipc ? "**" : "", r->impl, r->kipc ? "**" : "",
+				med, g->unit, p99, mean, mb, r->spread, r0, r1);
 		}
 		if (g->note[0])
-			fprintf(f, "| %s | | | note: %s | | | | | | | |\n", g->test, g->note);
+			fprintf(f, "| %s | | | note: %s | | | | | | | | |\n", g->test, g->note);
 	}
 }
 
@@ -212,6 +236,9 @@ void print_json(FILE *f)
 	json_str(f, built);
 	fprintf(f, ", \"date\": ");
 	json_str(f, env.date);
+	fprintf(f, ", \"clocksource\": ");
+	json_str(f, env.clocksource);
+	fprintf(f, ", \"clock_read_ns\": %llu", (unsigned long long)clock_cost_ns);
 	fprintf(f, "},\n  \"options\": {\"quick\": %s, \"reps\": %d, \"sample_s\": %g, \"pinning\": \"main CPU 0, peer k CPU k mod %d\", \"fanin\": %d, \"contenders\": %d, \"open_queues\": %d},\n",
 		opt.quick ? "true" : "false", opt.reps, opt.sample_s, ncpu,
 		opt.fanin, opt.contend, opt.open_big);
@@ -231,8 +258,8 @@ void print_json(FILE *f)
 				fputc('}', f);
 				continue;
 			}
-			fprintf(f, ", \"median\": %.6g, \"p99\": %.6g, \"mbps\": %.6g, \"spread_pct\": %.3g, \"samples\": [",
-				r->median, r->p99med, mbps(g, r), r->spread);
+			fprintf(f, ", \"median\": %.6g, \"p99\": %.6g, \"mean\": %.6g, \"mbps\": %.6g, \"spread_pct\": %.3g, \"samples\": [",
+				r->median, r->p99med, r->mean, mbps(g, r), r->spread);
 			for (s = 0; s < r->n; s++)
 				fprintf(f, "%s%.6g", s ? ", " : "", r->samples[s]);
 			fprintf(f, "], \"ratio\": {");
@@ -257,7 +284,7 @@ void print_csv(FILE *f)
 {
 	int i, k;
 
-	fprintf(f, "section,test,mode,size,impl,kipc,unit,median,p99,mbps,spread_pct,n,base1,ratio1,base2,ratio2,status\n");
+	fprintf(f, "section,test,mode,size,impl,kipc,unit,median,p99,mbps,spread_pct,n,base1,ratio1,base2,ratio2,status,mean\n");
 	for (i = 0; i < ngroups; i++) {
 		struct group *g = groups[i];
 
@@ -277,7 +304,10 @@ void print_csv(FILE *f)
 			fprintf(f, ",%s,", g->base[1] ? g->base[1] : "");
 			if (r->ratio[1] > 0)
 				fprintf(f, "%.4g", r->ratio[1]);
-			fprintf(f, ",\"%s\"\n", r->n ? "ok" : r->na[0] ? r->na : "not measured");
+			fprintf(f, ",\"%s\",", r->n ? "ok" : r->na[0] ? r->na : "not measured");
+			if (r->mean > 0)
+				fprintf(f, "%.6g", r->mean);
+			fputc('\n', f);
 		}
 	}
 }

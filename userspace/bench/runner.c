@@ -41,11 +41,15 @@ void pin_self(int cpu)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
+uint64_t clock_cost_ns;
+
+/* @i: the operation's index; @ns: its time, clock read included */
 void lat_record(struct impl *im, uint64_t i, uint64_t ns)
 {
 	(void)im;
+	i /= LAT_EVERY;
 	if (i < lat_cap) {
-		lat[i] = ns;
+		lat[i] = ns > clock_cost_ns ? ns - clock_cost_ns : 0;
 		if (i + 1 > lat_n)
 			lat_n = i + 1;
 	}
@@ -236,6 +240,7 @@ static void record(struct group *g, struct impl *im, struct result *res,
 
 	if (res->n >= 64)
 		return;
+	res->means[res->n] = (double)ns / iters / 1000.0;
 	if (g->kind == K_LAT) {
 		if (lat_n >= 16) {
 			qsort(lat, lat_n, sizeof(*lat), cmp_d);
@@ -347,6 +352,7 @@ void run_group(struct group *g)
 		}
 		res->median = median_of(res->samples, res->n);
 		res->p99med = g->kind == K_LAT ? median_of(res->p99, res->n) : 0;
+		res->mean = g->kind == K_LAT ? median_of(res->means, res->n) : 0;
 		lo = hi = res->samples[0];
 		for (k = 1; k < res->n; k++) {
 			lo = fmin(lo, res->samples[k]);

@@ -84,17 +84,18 @@ static int s_post(struct sems *s, int i)
 static int sem_fn(void *arg, int role, uint64_t iters)
 {
 	struct sems *s = arg;
-	uint64_t i, t, prev = now_ns();
+	uint64_t i, t0 = 0;
 
 	switch (s->pat) {
 	case SP_PINGPONG:
 		for (i = 0; i < iters; i++) {
 			if (role == 0) {
+				if (LAT_TIMED(i))
+					t0 = now_ns();
 				if (s_post(s, 0) || s_wait(s, 1))
 					return -1;
-				t = now_ns();
-				lat_record(NULL, i, t - prev);
-				prev = t;
+				if (LAT_TIMED(i))
+					lat_record(NULL, i, now_ns() - t0);
 			} else if (s_wait(s, 0) || s_post(s, 1)) {
 				return -1;
 			}
