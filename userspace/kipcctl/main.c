@@ -16,6 +16,7 @@ static const struct kipcctl_cmd cmds[] = {
 	{ "ls", "list every kipc object", kipcctl_ls },
 	{ "stat", "show every counter of kipc objects and the totals", kipcctl_stat },
 	{ "shm", "create, read, write, stat, unlink shared memory", kipcctl_shm },
+	{ "mq", "create, send to, receive from, describe, unlink message queues", kipcctl_mq },
 };
 
 static void usage(FILE *f)
