@@ -73,6 +73,7 @@ struct group {
 	struct impl impl[MAX_IMPLS];
 	struct result res[MAX_IMPLS];
 	const char *base[2];	/* what kipc results are compared with */
+	int sequential;		/* one implementation after the other, not A B A B */
 	char note[256];
 	void (*post)(struct group *g);
 };

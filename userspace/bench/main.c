@@ -85,6 +85,7 @@ int main(int argc, char **argv)
 	};
 	int fmt = 0, reps = 0, c, i, failed = 0;
 	double t = 0;
+	uint64_t t_start;
 	const char *dir = NULL;
 	char *end;
 
@@ -161,6 +162,7 @@ int main(int argc, char **argv)
 	setvbuf(stderr, NULL, _IONBF, 0);
 	pin_self(0);
 	env_collect();
+	t_start = now_ns();
 
 	add_msg_groups();
 	add_sem_groups();
@@ -171,11 +173,12 @@ int main(int argc, char **argv)
 
 		if (opt.only && !strstr(g->section, opt.only))
 			continue;
-		fprintf(stderr, "kipc-bench: [%d/%d] %s %s %s %zu\n", i + 1,
-			ngroups, g->section, g->test,
+		fprintf(stderr, "kipc-bench: [%d/%d] %.1fs %s %s %s %zu\n", i + 1,
+			ngroups, (now_ns() - t_start) / 1e9, g->section, g->test,
 			g->mode == MODE_PROC ? "processes" : "threads", g->size);
 		run_group(g);
 	}
+	fprintf(stderr, "kipc-bench: done in %.1fs\n", (now_ns() - t_start) / 1e9);
 	for (i = 0; i < ngroups; i++) {
 		int k;
 

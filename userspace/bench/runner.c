@@ -277,11 +277,46 @@ static uint64_t calibrate(struct live *lv)
 	return iters;
 }
 
+/* Calibrate (and warm up) implementations @a..@b-1, then sample them in turn. */
+static void take_samples(struct group *g, struct live *lv, uint64_t *iters,
+			 int a, int b)
+{
+	int i, r;
+
+	for (i = a; i < b; i++) {
+		if (!lv[i].im)
+			continue;
+		iters[i] = calibrate(&lv[i]);
+		if (iters[i] && !sample(&lv[i], iters[i]))
+			iters[i] = 0;
+		if (!iters[i]) {
+			snprintf(g->res[i].na, sizeof(g->res[i].na),
+				 "failed (see the error above)");
+		}
+	}
+	for (r = 0; r < opt.reps; r++) {
+		for (i = a; i < b; i++) {
+			uint64_t ns;
+
+			if (!lv[i].im || !iters[i])
+				continue;
+			ns = sample(&lv[i], iters[i]);
+			if (!ns) {
+				snprintf(g->res[i].na, sizeof(g->res[i].na),
+					 "failed (see the error above)");
+				iters[i] = 0;
+				continue;
+			}
+			record(g, &g->impl[i], &g->res[i], ns, iters[i]);
+		}
+	}
+}
+
 void run_group(struct group *g)
 {
 	struct live lv[MAX_IMPLS];
-	uint64_t iters[MAX_IMPLS];
-	int i, r;
+	uint64_t iters[MAX_IMPLS] = { 0 };
+	int i;
 
 	signal(SIGALRM, on_alarm);
 	memset(lv, 0, sizeof(lv));
@@ -307,32 +342,12 @@ void run_group(struct group *g)
 		lat_cap = 1 << 20;
 		lat = malloc(lat_cap * sizeof(*lat));
 	}
-	for (i = 0; i < g->nimpl; i++) {
-		if (!lv[i].im)
-			continue;
-		iters[i] = calibrate(&lv[i]);
-		if (iters[i] && !sample(&lv[i], iters[i]))
-			iters[i] = 0;
-		if (!iters[i]) {
-			snprintf(g->res[i].na, sizeof(g->res[i].na),
-				 "failed (see the error above)");
-		}
-	}
-	for (r = 0; r < opt.reps; r++) {
-		for (i = 0; i < g->nimpl; i++) {
-			uint64_t ns;
-
-			if (!lv[i].im || !iters[i])
-				continue;
-			ns = sample(&lv[i], iters[i]);
-			if (!ns) {
-				snprintf(g->res[i].na, sizeof(g->res[i].na),
-					 "failed (see the error above)");
-				iters[i] = 0;
-				continue;
-			}
-			record(g, &g->impl[i], &g->res[i], ns, iters[i]);
-		}
+	if (g->sequential) {
+		for (i = 0; i < g->nimpl; i++)
+			if (lv[i].im)
+				take_samples(g, lv, iters, i, i + 1);
+	} else {
+		take_samples(g, lv, iters, 0, g->nimpl);
 	}
 	for (i = 0; i < g->nimpl; i++) {
 		struct result *res = &g->res[i];
