@@ -157,9 +157,9 @@ static int open_setup(struct impl *im, char *na, size_t nasz)
 			set_na(o->pop->err, sizeof(o->pop->err),
 			       "creating the queue to open", errno);
 			o->pop->failed = 1;
-		}
-		else
+		} else {
 			o->pop->target = 1;
+		}
 	}
 	if (o->pop->failed) {
 		snprintf(na, nasz, "%s", o->pop->err);
