@@ -204,7 +204,7 @@ TEST_F_TIMEOUT(race, none_loses_updates, 120)
 
 TEST_F_TIMEOUT(race, synchronised_modes_are_exact, 120)
 {
-	unsigned long long iters = 50000;
+	unsigned long long iters = 20000;
 	int threads = self->threads * 2;	/* also threads sharing a CPU */
 	char st[32];
 	size_t i;
