@@ -17,6 +17,8 @@ static const struct kipcctl_cmd cmds[] = {
 	{ "stat", "show every counter of kipc objects and the totals", kipcctl_stat },
 	{ "shm", "create, read, write, stat, unlink shared memory", kipcctl_shm },
 	{ "mq", "create, send to, receive from, describe, unlink message queues", kipcctl_mq },
+	{ "race", "race kernel threads on one counter: lost updates, cost", kipcctl_race },
+	{ "worker", "start, stop, list and tune kernel worker pools", kipcctl_worker },
 };
 
 static void usage(FILE *f)
