@@ -42,7 +42,9 @@ struct chan {
 	mqd_t mq[2];
 	int msq[2];
 	int kq[2];
-	int worker;
+	char kname[2][64];		/* worker queues keep their names */
+	unsigned long long worker;
+	int have_worker;
 	struct spin *sp;
 	uint64_t seen[2];
 	char *buf[MAX_PEERS + 1];	/* payloads, one per role */
@@ -403,7 +405,10 @@ static int open_kmq(struct chan *c, int dir, char *na, size_t nasz)
 		set_na(na, nasz, "kipc_mq_open", errno);
 		return -1;
 	}
-	kipc_mq_unlink(name);
+	if (c->pat == P_WORKER)		/* the pool opens them by name */
+		snprintf(c->kname[dir], sizeof(c->kname[dir]), "%s", name);
+	else
+		kipc_mq_unlink(name);
 	return 0;
 #else
 	(void)c;
@@ -469,9 +474,13 @@ static int msg_setup(struct impl *im, char *na, size_t nasz)
 				return -1;
 		if (c->pat == P_WORKER) {
 #if defined(HAVE_KIPC_WORKER)
-			c->worker = kipc_bench_worker_start(c->kq[0], c->kq[1], na, nasz);
-			if (c->worker < 0)
+			/* one kernel thread answering with the same payload */
+			if (kipc_worker_start(c->kname[0], c->kname[1], "echo", 1,
+					      &c->worker)) {
+				set_na(na, nasz, "kipc_worker_start", errno);
 				return -1;
+			}
+			c->have_worker = 1;
 #else
 			snprintf(na, nasz, "not available: this kipc-bench was built without kipc worker pools");
 			return -1;
@@ -488,8 +497,14 @@ static int msg_teardown(struct impl *im)
 	int i;
 
 #if defined(HAVE_KIPC_WORKER)
-	if (c->pat == P_WORKER && c->worker >= 0)
-		kipc_bench_worker_stop(c->worker);
+	if (c->have_worker && kipc_worker_stop(c->worker))
+		perror("kipc-bench: kipc_worker_stop");
+	c->have_worker = 0;
+#endif
+#if defined(HAVE_KIPC_MQ)
+	for (i = 0; i < 2; i++)
+		if (c->kname[i][0])
+			kipc_mq_unlink(c->kname[i]);
 #endif
 	for (i = 0; i < 4; i++)
 		if (c->fd[i] >= 0)
