@@ -13,7 +13,7 @@
 
 struct opts opt = {
 	.reps = 7,
-	.sample_s = 0.25,
+	.sample_s = 0.2,
 	.fanin = 4,
 	.contend = 4,
 	.open_big = 10000,
@@ -43,7 +43,7 @@ static void usage(FILE *f)
 "  --csv            print CSV instead of the table\n"
 "  --output-dir DIR also write DIR/results.md, results.json, results.csv\n"
 "  --reps N         samples per implementation (default 7, quick 3)\n"
-"  --time SECONDS   length of one sample (default 0.25, quick 0.05)\n"
+"  --time SECONDS   length of one sample (default 0.2, quick 0.05)\n"
 "  --only SECTION   only groups whose section contains SECTION\n"
 "                   (messaging, fan-in, semaphore, shm, open)\n"
 "  --procs N        producers for fan-in and contenders (default 4)\n"
