@@ -85,12 +85,13 @@ void run_group(struct group *g);
 void lat_record(struct impl *im, uint64_t i, uint64_t ns);
 /*
  * Per-operation timestamps cost a clock read each (a syscall and an
- * emulated HPET read in the TCG guest), so only every LAT_EVERY-th
- * operation is timed on its own, for the median and p99; the rest are
- * timed only as a batch (the mean).
+ * emulated HPET read in the TCG guest), so only every lat_every-th
+ * operation is timed on its own, for the median and p99 (every one when a
+ * sample has few operations); all are timed as a batch (the mean).
  */
 #define LAT_EVERY	8
-#define LAT_TIMED(i)	((i) % LAT_EVERY == 0)
+extern uint64_t lat_every;
+#define LAT_TIMED(i)	((i) % lat_every == 0)
 extern uint64_t clock_cost_ns;
 extern struct impl *cur_impl;
 struct group *new_group(const char *section, const char *test, enum kind k,

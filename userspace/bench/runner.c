@@ -42,12 +42,13 @@ void pin_self(int cpu)
 }
 
 uint64_t clock_cost_ns;
+uint64_t lat_every = LAT_EVERY;
 
 /* @i: the operation's index; @ns: its time, clock read included */
 void lat_record(struct impl *im, uint64_t i, uint64_t ns)
 {
 	(void)im;
-	i /= LAT_EVERY;
+	i /= lat_every;
 	if (i < lat_cap) {
 		lat[i] = ns > clock_cost_ns ? ns - clock_cost_ns : 0;
 		if (i + 1 > lat_n)
@@ -200,6 +201,7 @@ static uint64_t sample(struct live *lv, uint64_t iters)
 		if (write(lv->cmd[i][1], &iters, sizeof(iters)) != sizeof(iters))
 			return 0;
 	lat_n = 0;
+	lat_every = iters >= 64 * LAT_EVERY ? LAT_EVERY : 1;
 	alarm(60 + (unsigned int)(opt.sample_s * 20));
 	t0 = now_ns();
 	r = lv->im->fn(lv->im->arg, 0, iters);
@@ -271,8 +273,9 @@ static uint64_t calibrate(struct live *lv)
 		iters = ns < target / 256 ? iters * 16 : iters * 2;
 	}
 	iters = (uint64_t)(iters * (target / ns));
-	if (!iters)
-		iters = 1;
+	/* enough operations for a median even when one sample hit a stall */
+	if (iters < 32)
+		iters = 32;
 	/* warm-up at full length is the first sample, thrown away */
 	return iters;
 }
