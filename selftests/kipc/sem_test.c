@@ -407,7 +407,7 @@ TEST(unlink_keeps_handles)
 	EXPECT_EQ(0, kipc_sem_wait(old));
 	EXPECT_EQ(0, kipc_sem_post(old));
 	fresh = kipc_sem_open(name, O_CREAT | O_EXCL, 0600, 5);
-	ASSERT_NE(KIPC_SEM_FAILED, fresh);
+	ASSERT_NE(KIPC_SEM_FAILED, fresh) TH_LOG("re-create: %s", strerror(errno));
 	EXPECT_NE(old, fresh);
 	ASSERT_EQ(0, kipc_sem_getvalue(old, &v));
 	EXPECT_EQ(1, v);

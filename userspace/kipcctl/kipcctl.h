@@ -45,5 +45,6 @@ int kipcctl_shm(int argc, char **argv);
 int kipcctl_mq(int argc, char **argv);
 int kipcctl_race(int argc, char **argv);
 int kipcctl_worker(int argc, char **argv);
+int kipcctl_sem(int argc, char **argv);
 
 #endif

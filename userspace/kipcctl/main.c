@@ -19,6 +19,7 @@ static const struct kipcctl_cmd cmds[] = {
 	{ "mq", "create, send to, receive from, describe, unlink message queues", kipcctl_mq },
 	{ "race", "race kernel threads on one counter: lost updates, cost", kipcctl_race },
 	{ "worker", "start, stop, list and tune kernel worker pools", kipcctl_worker },
+	{ "sem", "named semaphores: create, wait, trywait, post, get, unlink", kipcctl_sem },
 };
 
 static void usage(FILE *f)
