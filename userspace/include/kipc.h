@@ -145,6 +145,21 @@ int kipc_shm_size(int fd, size_t *size);
 
 /* ---- Kernel worker pools ------------------------------------------- */
 
+/*
+ * Kernel threads that take messages from queue @input, work on them and
+ * answer on queue @output: @op is "echo" (same payload and priority back),
+ * "checksum" (the CRC32C of the payload, 4 bytes little-endian, same
+ * priority) or "sink" (consume and count; @output NULL).  Needs
+ * CAP_SYS_ADMIN.  Stores the pool's id (/sys/kernel/kipc/workers/<id>/)
+ * in *@id.  0, or -1 with errno as KIPC_WORKER_IOC_START (<linux/kipc.h>).
+ */
+int kipc_worker_start(const char *input, const char *output, const char *op,
+		      unsigned int threads, unsigned long long *id);
+/* Stop pool @id and wait for its threads: 0, or -1 (EPERM, ENOENT). */
+int kipc_worker_stop(unsigned long long id);
+/* KIPC_WORKER_* for an operation's name, -1 for an unknown one. */
+int kipc_worker_op(const char *op);
+
 #ifdef __cplusplus
 }
 #endif

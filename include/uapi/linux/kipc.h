@@ -479,6 +479,80 @@ struct kipc_shm_stat {
 
 /* ---- Kernel worker pools: numbers 0x70..0x7f ------------------------ */
 
-/* (worker pool commands go here) */
+/*
+ * A worker pool is a set of kernel threads that take messages from an
+ * input queue, work on them and answer on an output queue, through the
+ * queues' in-kernel interface (no copy through user space), honouring the
+ * queues' priority order.  The commands work on any /dev/kipc file, bound
+ * or not, and need CAP_SYS_ADMIN (EPERM otherwise, before anything else).
+ * A pool lives until KIPC_WORKER_IOC_STOP or until the module is unloaded,
+ * not as long as the file; it holds references to its queues, so it goes
+ * on serving them after they are unlinked.  It is watched and tuned in
+ * /sys/kernel/kipc/workers/<id>/.
+ *
+ * Operations, for struct kipc_worker_start.op:
+ *   KIPC_WORKER_ECHO	   answer each message with the same payload at the
+ *			   same priority; the output queue's msgsize must be
+ *			   at least the input's (EMSGSIZE)
+ *   KIPC_WORKER_CHECKSUM  answer with the message's CRC32C (Castagnoli,
+ *			   seed and final xor ~0, as iSCSI/ext4) as 4 bytes,
+ *			   little-endian, at the same priority; the output
+ *			   msgsize must be at least 4 (EMSGSIZE)
+ *   KIPC_WORKER_SINK	   consume and count; no output queue (output and
+ *			   output_len zero, EINVAL otherwise)
+ *
+ * Idle threads sleep on the input queue; a full output queue blocks a
+ * thread with its message (back-pressure; nothing lost).  Resizing (the
+ * threads file) neither loses nor duplicates a message: a retiring thread
+ * answers the message it holds before it leaves.  Stopping ends every
+ * thread at once, even one blocked on an empty input or a full output; a
+ * message then held that could not be answered counts in "dropped".
+ */
+#define KIPC_WORKER_ECHO	1
+#define KIPC_WORKER_CHECKSUM	2
+#define KIPC_WORKER_SINK	3
+
+/**
+ * struct kipc_worker_start - KIPC_WORKER_IOC_START: start a pool
+ * @input:	pointer to the input queue's name (not NUL-terminated)
+ * @output:	pointer to the output queue's name; 0 for KIPC_WORKER_SINK
+ * @input_len:	length of the input name, 1..KIPC_NAME_MAX
+ * @output_len:	length of the output name (0 for sink)
+ * @op:		KIPC_WORKER_*
+ * @threads:	threads to start, 1..limits/worker_threads_max
+ * @id:		in: must be zero; out: the pool's id (its sysfs directory)
+ * @__pad:	must be zero
+ *
+ * Errors: EPERM (no CAP_SYS_ADMIN), EFAULT, EINVAL (op, threads, padding,
+ * id, names, an output name for sink), ENAMETOOLONG, ENOENT (a queue does
+ * not exist), EMSGSIZE (answers would not fit the output queue), ENOSPC
+ * (limits/worker_pools_max pools exist), ENOMEM.
+ */
+struct kipc_worker_start {
+	__u64 input;
+	__u64 output;
+	__u32 input_len;
+	__u32 output_len;
+	__u32 op;
+	__u32 threads;
+	__u64 id;
+	__u64 __pad;
+};
+
+/**
+ * struct kipc_worker_stop - KIPC_WORKER_IOC_STOP: stop a pool
+ * @id:		the pool's id
+ *
+ * Returns when every thread of the pool has ended.  Errors: EPERM, EFAULT,
+ * ENOENT (no such pool).
+ */
+struct kipc_worker_stop {
+	__u64 id;
+};
+
+#define KIPC_WORKER_IOC_START	_IOWR(KIPC_IOC_MAGIC, 0x70, struct kipc_worker_start)
+#define KIPC_WORKER_IOC_STOP	_IOW(KIPC_IOC_MAGIC, 0x71, struct kipc_worker_stop)
+#define KIPC_WORKER_IOC_FIRST	0x70
+#define KIPC_WORKER_IOC_LAST	0x7f
 
 #endif /* _UAPI_LINUX_KIPC_H */
