@@ -42,5 +42,6 @@ bool kipcctl_wants_help(int argc, char **argv);
 int kipcctl_ls(int argc, char **argv);
 int kipcctl_stat(int argc, char **argv);
 int kipcctl_mq(int argc, char **argv);
+int kipcctl_sem(int argc, char **argv);
 
 #endif

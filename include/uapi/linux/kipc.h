@@ -333,7 +333,79 @@ struct kipc_sem_attr {
 
 #define KIPC_SEM_VALUE_MAX	0x7fffffff
 
-/* (semaphore commands go here) */
+/*
+ * A file bound to a semaphore (KIPC_TYPE_SEM) is a handle of it.  Creation
+ * takes struct kipc_sem_attr (value above KIPC_SEM_VALUE_MAX: EINVAL; no
+ * attributes: value 0).  Limits: limits/sem_max semaphores in all (ENOSPC)
+ * and limits/sem_per_user_max per creating user (EMFILE).
+ *
+ * Access: WAIT, TRYWAIT and POST need a handle opened for writing
+ * (KIPC_O_WRONLY or KIPC_O_RDWR), EBADF otherwise; GETVALUE and poll need
+ * none.  (libkipc opens every semaphore KIPC_O_RDWR, as glibc does.)
+ *
+ * Service order: a post while tasks are blocked gives its unit straight to
+ * one of them (the value stays 0, one task is woken, and no newcomer can
+ * take that unit).  Blocked tasks are served by scheduling priority when
+ * realtime tasks wait (higher realtime priority first; every non-realtime
+ * task ranks below every realtime one), first come first served among
+ * equals: with ordinary tasks only, plain FIFO.
+ *
+ * Undo (KIPC_O_UNDO, semaphores only): the handle counts the units taken
+ * through it (WAIT, TRYWAIT) minus the units posted through it, never below
+ * zero (posts beyond what was taken simply add to the value).  When the
+ * handle is released -- its last file descriptor closed, which includes the
+ * death of every process that had it -- that many units are returned: each
+ * goes to the first blocked task or back into the value, and whoever takes
+ * such a unit next gets EOWNERDEAD from WAIT/TRYWAIT *with the unit
+ * acquired*, as pthread robust mutexes report a dead owner.  Units that
+ * would lift the value above KIPC_SEM_VALUE_MAX are dropped.  Undo belongs
+ * to the open file description: after fork() parent and child share one
+ * handle and one count, and nothing is returned until both have closed it.
+ * Without KIPC_O_UNDO, as POSIX says, a unit held by a process that dies is
+ * lost.  Undo suits lock-style use (each wait matched by a post on the same
+ * handle); a consumer that only waits accumulates units it would "return".
+ *
+ * Poll: EPOLLIN | EPOLLRDNORM while the value is above 0 (a unit can be
+ * taken without blocking, unless another task takes it first).
+ */
+
+/**
+ * struct kipc_sem_state - KIPC_IOC_SEM_GETVALUE's answer
+ * @value:	units available now, 0..KIPC_SEM_VALUE_MAX (never negative)
+ * @waiters:	tasks blocked in KIPC_IOC_SEM_WAIT now
+ * @undo:	units this handle holds under undo (0 without KIPC_O_UNDO)
+ * @__pad:	zero
+ */
+struct kipc_sem_state {
+	__u32 value;
+	__u32 waiters;
+	__u32 undo;
+	__u32 __pad;
+};
+
+/*
+ * Take one unit, blocking until one is handed over, the timeout passes,
+ * or a signal comes.  The argument says when to give up (clock
+ * KIPC_CLOCK_NONE: never).  Returns 0, or -1 with errno:
+ *   EOWNERDEAD	the unit *was* taken; it was returned by a released undo
+ *		handle (see above)
+ *   EAGAIN	the file is O_NONBLOCK and no unit is free
+ *   ETIMEDOUT	the absolute time passed on its clock (never earlier)
+ *   EINVAL	bad clock or __pad (always); bad sec/nsec only when the call
+ *		would block, as sem_timedwait
+ *   EINTR	a signal (with SA_RESTART the call restarts; the time being
+ *		absolute, this cannot lengthen the wait)
+ *   EBADF	handle not open for writing; EFAULT
+ * A task already handed a unit when its timeout or signal comes keeps it
+ * and returns success: no unit is ever lost.
+ */
+#define KIPC_IOC_SEM_WAIT	_IOW(KIPC_IOC_MAGIC, 0x30, struct kipc_timeout)
+/* Take one unit if free: 0, EOWNERDEAD (taken, as above), EAGAIN, EBADF. */
+#define KIPC_IOC_SEM_TRYWAIT	_IO(KIPC_IOC_MAGIC, 0x31)
+/* Add one unit (or hand it to a blocked task): 0, EOVERFLOW, EBADF. */
+#define KIPC_IOC_SEM_POST	_IO(KIPC_IOC_MAGIC, 0x32)
+/* Read the state: 0, EFAULT. */
+#define KIPC_IOC_SEM_GETVALUE	_IOR(KIPC_IOC_MAGIC, 0x33, struct kipc_sem_state)
 
 /* ---- Shared memory: numbers 0x50..0x6f ------------------------------ */
 
