@@ -226,6 +226,9 @@ static long kipc_dev_ioctl(struct file *file, unsigned int cmd,
 	}
 	if (_IOC_TYPE(cmd) != KIPC_IOC_MAGIC)
 		return -ENOTTY;
+	/* worker pools: device-level, on any file */
+	if (nr >= KIPC_WORKER_IOC_FIRST && nr <= KIPC_WORKER_IOC_LAST)
+		return kipc_worker_ioctl(cmd, uarg);
 	type = kipc_file_type(kf);
 	if (type && type->ioctl && nr >= type->ioc_first &&
 	    nr <= type->ioc_last)

@@ -263,5 +263,7 @@ int kipc_race_init(void);
 void kipc_race_exit(void);
 int kipc_worker_init(void);
 void kipc_worker_exit(void);
+/* worker.c: the device-level worker pool commands (dev.c routes them) */
+long kipc_worker_ioctl(unsigned int cmd, void __user *uarg);
 
 #endif /* _KIPC_H */

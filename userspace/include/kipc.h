@@ -129,7 +129,36 @@ int kipc_sem_fd(kipc_sem_t *sem);
 
 /* ---- Shared memory ------------------------------------------------- */
 
+/*
+ * Open or create the region @name, as shm_open(3) (O_RDONLY or O_RDWR,
+ * O_CREAT, O_EXCL).  @size is used only when the call creates the region:
+ * rounded up to whole pages and fixed (EINVAL when 0 or above
+ * /sys/kernel/kipc/limits/shm_size_max).  Then map it with plain
+ * mmap(NULL, len, prot, MAP_SHARED, fd, off), or pread/pwrite it.  Extra
+ * errors: EMFILE (per-user limits), ENOSPC (global limits).
+ */
+int kipc_shm_open(const char *name, int oflag, mode_t mode, size_t size);
+/* Remove the name; mappings and handles keep working.  As shm_unlink(3). */
+int kipc_shm_unlink(const char *name);
+/* The region's size in bytes (a page multiple); EBADF if not a region. */
+int kipc_shm_size(int fd, size_t *size);
+
 /* ---- Kernel worker pools ------------------------------------------- */
+
+/*
+ * Kernel threads that take messages from queue @input, work on them and
+ * answer on queue @output: @op is "echo" (same payload and priority back),
+ * "checksum" (the CRC32C of the payload, 4 bytes little-endian, same
+ * priority) or "sink" (consume and count; @output NULL).  Needs
+ * CAP_SYS_ADMIN.  Stores the pool's id (/sys/kernel/kipc/workers/<id>/)
+ * in *@id.  0, or -1 with errno as KIPC_WORKER_IOC_START (<linux/kipc.h>).
+ */
+int kipc_worker_start(const char *input, const char *output, const char *op,
+		      unsigned int threads, unsigned long long *id);
+/* Stop pool @id and wait for its threads: 0, or -1 (EPERM, ENOENT). */
+int kipc_worker_stop(unsigned long long id);
+/* KIPC_WORKER_* for an operation's name, -1 for an unknown one. */
+int kipc_worker_op(const char *op);
 
 #ifdef __cplusplus
 }

@@ -409,6 +409,47 @@ struct kipc_sem_state {
 
 /* ---- Shared memory: numbers 0x50..0x6f ------------------------------ */
 
+/*
+ * A region is a fixed-size, zero-filled piece of kernel memory that every
+ * handle of it can read and write with pread/pwrite and map with mmap.
+ *
+ * Creation (KIPC_IOC_OPEN with KIPC_O_CREAT and struct kipc_shm_attr): the
+ * size is rounded up to whole pages and fixed for the region's life.
+ * Errors beyond KIPC_IOC_OPEN's: EINVAL for a size of 0 (or no attributes)
+ * or above limits/shm_size_max; EMFILE when the creator's uid would hold
+ * more than limits/shm_user_max regions or limits/shm_user_bytes_max bytes;
+ * ENOSPC when all regions together would pass limits/shm_max regions or
+ * limits/shm_total_bytes_max bytes.  Bytes are counted at creation, whether
+ * touched or not; the memory itself is allocated page by page on first
+ * touch and charged to the creator's memory cgroup.  It is freed when the
+ * region is unlinked and its last handle and mapping are gone.
+ *
+ * read/write/pread/pwrite: the region's bytes at the file position, up to
+ * its end.  Read at or past the end returns 0; a write starting at or past
+ * the end fails with ENOSPC, one crossing it is short.  Reading pages never
+ * touched returns zeros without allocating them.  EBADF when the handle
+ * was not opened for reading (writing).  A negative position: EINVAL.
+ *
+ * mmap: MAP_SHARED maps [offset, offset + length) of the region; writes are
+ * seen by every handle and mapping at once.  MAP_PRIVATE works too, as
+ * copy-on-write: the region is never changed through it.  Errors:
+ *   EACCES	the handle was not opened for reading; or MAP_SHARED with
+ *		PROT_WRITE on a handle not opened for writing (mprotect() of
+ *		such a mapping to PROT_WRITE is EACCES too, the mapping never
+ *		being allowed to become writable)
+ *   ENXIO	any part of the range lies past the end of the region,
+ *		including a huge offset
+ *   EINVAL	length 0 or offset not page-aligned (from mmap itself)
+ *   EOVERFLOW	offset + length past 2^64 - 1 (from mmap itself, which
+ *		checks this for every character device; smaller huge
+ *		offsets reach kipc and get ENXIO)
+ * mremap() may shrink or move a mapping but not grow it (EFAULT).  A
+ * mapping keeps the region alive after unlink and after its handle is
+ * closed; a mapping split by munmap or mprotect of a part counts as two
+ * in the "mappings" sysfs file, as shm_nattch does.  After fork the child
+ * shares MAP_SHARED mappings.
+ */
+
 /**
  * struct kipc_shm_attr - creation attributes of a shared-memory region
  * @size:	size in bytes, rounded up to whole pages, 1..limits/shm_size_max
@@ -417,10 +458,101 @@ struct kipc_shm_attr {
 	__u64 size;
 };
 
-/* (shared memory commands go here) */
+/**
+ * struct kipc_shm_stat - a region's size and counters (KIPC_SHM_IOC_STAT)
+ * @size:	bytes, a multiple of the page size
+ * @resident:	pages allocated so far
+ * @mappings:	live mappings (VMAs)
+ * @__pad:	zero
+ * @faults:	page faults served
+ */
+struct kipc_shm_stat {
+	__u64 size;
+	__u64 resident;
+	__u32 mappings;
+	__u32 __pad;
+	__u64 faults;
+};
+
+/* Fill struct kipc_shm_stat; any handle.  EBADF if not bound to a region. */
+#define KIPC_SHM_IOC_STAT	_IOR(KIPC_IOC_MAGIC, 0x50, struct kipc_shm_stat)
 
 /* ---- Kernel worker pools: numbers 0x70..0x7f ------------------------ */
 
-/* (worker pool commands go here) */
+/*
+ * A worker pool is a set of kernel threads that take messages from an
+ * input queue, work on them and answer on an output queue, through the
+ * queues' in-kernel interface (no copy through user space), honouring the
+ * queues' priority order.  The commands work on any /dev/kipc file, bound
+ * or not, and need CAP_SYS_ADMIN (EPERM otherwise, before anything else).
+ * A pool lives until KIPC_WORKER_IOC_STOP or until the module is unloaded,
+ * not as long as the file; it holds references to its queues, so it goes
+ * on serving them after they are unlinked.  It is watched and tuned in
+ * /sys/kernel/kipc/workers/<id>/.
+ *
+ * Operations, for struct kipc_worker_start.op:
+ *   KIPC_WORKER_ECHO	   answer each message with the same payload at the
+ *			   same priority; the output queue's msgsize must be
+ *			   at least the input's (EMSGSIZE)
+ *   KIPC_WORKER_CHECKSUM  answer with the message's CRC32C (Castagnoli,
+ *			   seed and final xor ~0, as iSCSI/ext4) as 4 bytes,
+ *			   little-endian, at the same priority; the output
+ *			   msgsize must be at least 4 (EMSGSIZE)
+ *   KIPC_WORKER_SINK	   consume and count; no output queue (output and
+ *			   output_len zero, EINVAL otherwise)
+ *
+ * Idle threads sleep on the input queue; a full output queue blocks a
+ * thread with its message (back-pressure; nothing lost).  Resizing (the
+ * threads file) neither loses nor duplicates a message: a retiring thread
+ * answers the message it holds before it leaves.  Stopping ends every
+ * thread at once, even one blocked on an empty input or a full output; a
+ * message then held that could not be answered counts in "dropped".
+ */
+#define KIPC_WORKER_ECHO	1
+#define KIPC_WORKER_CHECKSUM	2
+#define KIPC_WORKER_SINK	3
+
+/**
+ * struct kipc_worker_start - KIPC_WORKER_IOC_START: start a pool
+ * @input:	pointer to the input queue's name (not NUL-terminated)
+ * @output:	pointer to the output queue's name; 0 for KIPC_WORKER_SINK
+ * @input_len:	length of the input name, 1..KIPC_NAME_MAX
+ * @output_len:	length of the output name (0 for sink)
+ * @op:		KIPC_WORKER_*
+ * @threads:	threads to start, 1..limits/worker_threads_max
+ * @id:		in: must be zero; out: the pool's id (its sysfs directory)
+ * @__pad:	must be zero
+ *
+ * Errors: EPERM (no CAP_SYS_ADMIN), EFAULT, EINVAL (op, threads, padding,
+ * id, names, an output name for sink), ENAMETOOLONG, ENOENT (a queue does
+ * not exist), EMSGSIZE (answers would not fit the output queue), ENOSPC
+ * (limits/worker_pools_max pools exist), ENOMEM.
+ */
+struct kipc_worker_start {
+	__u64 input;
+	__u64 output;
+	__u32 input_len;
+	__u32 output_len;
+	__u32 op;
+	__u32 threads;
+	__u64 id;
+	__u64 __pad;
+};
+
+/**
+ * struct kipc_worker_stop - KIPC_WORKER_IOC_STOP: stop a pool
+ * @id:		the pool's id
+ *
+ * Returns when every thread of the pool has ended.  Errors: EPERM, EFAULT,
+ * ENOENT (no such pool).
+ */
+struct kipc_worker_stop {
+	__u64 id;
+};
+
+#define KIPC_WORKER_IOC_START	_IOWR(KIPC_IOC_MAGIC, 0x70, struct kipc_worker_start)
+#define KIPC_WORKER_IOC_STOP	_IOW(KIPC_IOC_MAGIC, 0x71, struct kipc_worker_stop)
+#define KIPC_WORKER_IOC_FIRST	0x70
+#define KIPC_WORKER_IOC_LAST	0x7f
 
 #endif /* _UAPI_LINUX_KIPC_H */
