@@ -160,6 +160,17 @@ out:
 	return ret;
 }
 
+/*
+ * @msg was accepted: queued or handed over.  Counted before the receiver
+ * can run, so that received never runs ahead of sent.
+ */
+static void kipc_mq_count_sent(struct kipc_mq *mq,
+			       const struct kipc_mq_msg *msg)
+{
+	kipc_mq_count(mq, KIPC_MQ_SENT, 1);
+	kipc_mq_count(mq, KIPC_MQ_BYTES_SENT, msg->len);
+}
+
 static bool kipc_mq_poll_wake(struct kipc_mq *mq, __poll_t events)
 {
 	/* the barrier in wq_has_sleeper pairs with the one in kipc_mq_poll */
@@ -171,12 +182,15 @@ static bool kipc_mq_poll_wake(struct kipc_mq *mq, __poll_t events)
 
 /*
  * A priority node for the next insert, allocated before the lock because
- * nothing is allocated under it.  Racy peek: at worst one extra kmalloc.
+ * nothing is allocated under it.  The peek at @mq->spare is racy: another
+ * task may use the spare before we lock, and an insert then finds no node
+ * (-ENOMEM from kipc_mq_tree_insert).  The caller then retries with
+ * @force, and holding its own node it cannot fail again.
  */
-static struct kipc_mq_prio *kipc_mq_prealloc(struct kipc_mq *mq)
+static struct kipc_mq_prio *kipc_mq_prealloc(struct kipc_mq *mq, bool force)
 {
-	/* a stale answer only costs or saves one kmalloc */
-	if (data_race(mq->spare))
+	/* a stale answer costs one kmalloc or one retry */
+	if (!force && data_race(mq->spare))
 		return NULL;
 	return kmalloc(sizeof(struct kipc_mq_prio), GFP_KERNEL_ACCOUNT);
 }
@@ -195,9 +209,10 @@ static void kipc_mq_keep_spare(struct kipc_mq *mq, struct kipc_mq_prio **node)
  * @nonblock:	EAGAIN instead of blocking on a full queue
  * @t:		when to give up blocking (clock already validated)
  *
- * On success @msg belongs to the queue or a receiver; on error it is still
- * the caller's.  Return: 0, -EAGAIN, -ETIMEDOUT, -EINVAL (bad time when it
- * would block), -ENOMEM, -ERESTARTSYS.
+ * On success @msg belongs to the queue or a receiver (and is counted as
+ * sent); on error it is still the caller's.  Return: 0, -EAGAIN,
+ * -ETIMEDOUT, -EINVAL (bad time when it would block), -ENOMEM,
+ * -ERESTARTSYS.
  */
 long kipc_mq_do_send(struct kipc_mq *mq, struct kipc_mq_msg *msg,
 		     bool nonblock, const struct kipc_timeout *t)
@@ -205,13 +220,15 @@ long kipc_mq_do_send(struct kipc_mq *mq, struct kipc_mq_msg *msg,
 	struct kipc_mq_waiter *rcv, w;
 	struct kipc_mq_prio *node;
 	struct task_struct *wake = NULL;
-	bool queued = false;
+	bool queued = false, force = false;
 	ktime_t expires;
 	clockid_t clk;
 	long ret;
 
 again:
-	node = kipc_mq_prealloc(mq);
+	node = kipc_mq_prealloc(mq, force);
+	if (force && !node)
+		return -ENOMEM;
 	spin_lock(&mq->lock);
 	kipc_mq_keep_spare(mq, &node);
 	if (mq->tree.count >= mq->maxmsg) {
@@ -225,8 +242,11 @@ again:
 		ret = kipc_mq_wait(mq, &mq->senders, &mq->nr_senders, &w,
 				   expires, clk);
 		kfree(node);
-		if (ret == -EAGAIN)
+		if (ret == -EAGAIN) {
+			/* a receiver had no node for our priority */
+			force = true;
 			goto again;
+		}
 		return ret;
 	}
 	rcv = list_first_entry_or_null(&mq->receivers, struct kipc_mq_waiter,
@@ -234,15 +254,21 @@ again:
 	if (rcv) {
 		/* pipelined send: straight to the first waiting receiver */
 		rcv->msg = msg;
+		kipc_mq_count_sent(mq, msg);
 		wake = kipc_mq_complete(&mq->nr_receivers, rcv,
 					KIPC_MQ_READY);
 		ret = 0;
 		goto out_unlock;
 	}
 	ret = kipc_mq_tree_insert(&mq->tree, msg, &mq->spare);
-	if (ret)
-		goto out_unlock;
+	if (ret) {
+		/* the spare went meanwhile; node is NULL here */
+		spin_unlock(&mq->lock);
+		force = true;
+		goto again;
+	}
 	queued = true;
+	kipc_mq_count_sent(mq, msg);
 	if (mq->tree.count > mq->peak)
 		mq->peak = mq->tree.count;
 	if (mq->tree.count == 1)
@@ -276,6 +302,8 @@ static bool kipc_mq_pull_sender(struct kipc_mq *mq,
 		*wake = kipc_mq_complete(&mq->nr_senders, snd, KIPC_MQ_RETRY);
 		return false;
 	}
+	/* counted for the sender, which may run only after our count */
+	kipc_mq_count_sent(mq, snd->msg);
 	*wake = kipc_mq_complete(&mq->nr_senders, snd, KIPC_MQ_READY);
 	return true;
 }
@@ -298,7 +326,7 @@ long kipc_mq_do_receive(struct kipc_mq *mq, bool nonblock,
 	clockid_t clk;
 	long ret;
 
-	node = kipc_mq_prealloc(mq);
+	node = kipc_mq_prealloc(mq, false);
 	spin_lock(&mq->lock);
 	kipc_mq_keep_spare(mq, &node);
 	if (!mq->tree.count) {
@@ -367,8 +395,6 @@ long kipc_mq_ksend(struct kipc_obj *q, const void *buf, size_t len,
 		kipc_mq_msg_free(msg);
 		return ret == -ERESTARTSYS ? -EINTR : ret;
 	}
-	kipc_mq_count(mq, KIPC_MQ_SENT, 1);
-	kipc_mq_count(mq, KIPC_MQ_BYTES_SENT, len);
 	return 0;
 }
 
