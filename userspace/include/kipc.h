@@ -26,6 +26,53 @@ const char *kipc_device(void);
 
 /* ---- Message queues ------------------------------------------------ */
 
+/*
+ * Named message queues, as mq_overview(7).  Differences from POSIX mq:
+ * timeouts may also be on CLOCK_MONOTONIC (kipc_mq_clock*); batches of up
+ * to KIPC_MQ_BATCH_MAX (256) messages move in one call (kipc_mq_sendv,
+ * kipc_mq_receivev); notification supports SIGEV_SIGNAL and SIGEV_NONE
+ * (SIGEV_THREAD: EINVAL).  The descriptor is a file descriptor: write()
+ * sends at priority 0, read() receives, poll() reports POLLIN/POLLOUT.
+ * A descriptor that is not an open kipc queue gives EBADF.
+ */
+#include <mqueue.h>	/* struct mq_attr */
+
+int     kipc_mq_open(const char *name, int oflag, ... /* mode_t mode, struct mq_attr *attr */);
+int     kipc_mq_close(int mqd);
+int     kipc_mq_unlink(const char *name);
+int     kipc_mq_send(int mqd, const char *msg, size_t len, unsigned int prio);
+ssize_t kipc_mq_receive(int mqd, char *msg, size_t len, unsigned int *prio);
+int     kipc_mq_timedsend(int mqd, const char *msg, size_t len, unsigned int prio,
+			  const struct timespec *abs);
+ssize_t kipc_mq_timedreceive(int mqd, char *msg, size_t len, unsigned int *prio,
+			     const struct timespec *abs);
+/* As the timed calls, with @abs on @clk: CLOCK_REALTIME or CLOCK_MONOTONIC. */
+int     kipc_mq_clocksend(int mqd, const char *msg, size_t len, unsigned int prio,
+			  clockid_t clk, const struct timespec *abs);
+ssize_t kipc_mq_clockreceive(int mqd, char *msg, size_t len, unsigned int *prio,
+			     clockid_t clk, const struct timespec *abs);
+int     kipc_mq_getattr(int mqd, struct mq_attr *attr);
+/* Only O_NONBLOCK of mq_flags changes, for this descriptor (EINVAL for other bits). */
+int     kipc_mq_setattr(int mqd, const struct mq_attr *attr, struct mq_attr *old);
+int     kipc_mq_notify(int mqd, const struct sigevent *sev);
+
+/* One message of a batch. */
+struct kipc_msg {
+	void *buf;		/* the message, or the buffer to receive into */
+	size_t len;		/* its length; receivev: buffer size in, length out */
+	unsigned int prio;	/* sendv: in; receivev: out */
+};
+
+/*
+ * Send or receive up to @n (1..256) messages in order; return how many
+ * moved, or -1 with errno when none did.  Only the first message may block
+ * (following O_NONBLOCK); after it the call stops where the next would
+ * block.  Every entry is checked first (EINVAL, EMSGSIZE): a bad entry
+ * moves nothing.
+ */
+int     kipc_mq_sendv(int mqd, const struct kipc_msg *v, unsigned int n);
+int     kipc_mq_receivev(int mqd, struct kipc_msg *v, unsigned int n);
+
 /* ---- Semaphores ---------------------------------------------------- */
 
 /*

@@ -41,6 +41,7 @@ bool kipcctl_wants_help(int argc, char **argv);
 /* Subcommand groups, each in its own file */
 int kipcctl_ls(int argc, char **argv);
 int kipcctl_stat(int argc, char **argv);
+int kipcctl_mq(int argc, char **argv);
 int kipcctl_sem(int argc, char **argv);
 
 #endif

@@ -15,6 +15,7 @@ bool kipcctl_json;
 static const struct kipcctl_cmd cmds[] = {
 	{ "ls", "list every kipc object", kipcctl_ls },
 	{ "stat", "show every counter of kipc objects and the totals", kipcctl_stat },
+	{ "mq", "create, send to, receive from, describe, unlink message queues", kipcctl_mq },
 	{ "sem", "named semaphores: create, wait, trywait, post, get, unlink", kipcctl_sem },
 };
 

@@ -148,6 +148,36 @@ struct kipc_info {
 
 /* ---- Message queues: numbers 0x10..0x2f ---------------------------- */
 
+/*
+ * A file bound to a queue (KIPC_TYPE_MQ) with KIPC_IOC_OPEN is a queue
+ * descriptor.  Creation: @attr NULL gives limits/mq_maxmsg_default and
+ * limits/mq_msgsize_default; maxmsg or msgsize zero, negative or above
+ * limits/mq_maxmsg_max, limits/mq_msgsize_max: EINVAL.  Creating reserves
+ * maxmsg * (msgsize + per-message overhead) bytes from the creator's
+ * limits/mq_bytes_per_user (EMFILE when it would pass, as RLIMIT_MSGQUEUE);
+ * more than limits/mq_max queues: ENOSPC.
+ *
+ * Access: sending needs a handle opened for writing, receiving one opened
+ * for reading (EBADF otherwise).  Priorities are 0..KIPC_MQ_PRIO_MAX
+ * (EINVAL above); receivers get the highest priority first, FIFO within a
+ * priority.  A message longer than msgsize: EMSGSIZE; a receive buffer
+ * shorter than msgsize: EMSGSIZE (both before anything else happens).
+ * A full queue blocks senders and an empty one blocks receivers, unless
+ * the file is O_NONBLOCK (EAGAIN).  The blocking commands take a struct
+ * kipc_timeout: ETIMEDOUT when it passes, EINVAL for a bad time only when
+ * the call would block; a signal ends the wait with EINTR (or a restart
+ * with SA_RESTART).  A message handed to a waiting receiver is delivered
+ * even if a signal or the timeout comes at the same moment.
+ *
+ * write() sends one message at priority 0; read() receives one (the buffer
+ * must hold msgsize bytes) and returns its length.  poll: EPOLLIN (and
+ * EPOLLRDNORM) while a message is queued, EPOLLOUT (EPOLLWRNORM) while
+ * there is room.  Unknown commands in 0x10..0x2f: ENOTTY.
+ */
+
+#define KIPC_MQ_PRIO_MAX	32767	/* highest priority */
+#define KIPC_MQ_BATCH_MAX	256	/* most messages per SENDV/RECEIVEV */
+
 /**
  * struct kipc_mq_attr - creation attributes of a message queue
  * @maxmsg:	most messages the queue holds, 1..limits/mq_maxmsg_max
@@ -158,7 +188,136 @@ struct kipc_mq_attr {
 	__s64 msgsize;
 };
 
-/* (message queue commands go here) */
+/**
+ * struct kipc_mq_send - KIPC_MQ_IOC_SEND: send one message
+ * @buf:	pointer to the message
+ * @len:	its length, 0..msgsize (EMSGSIZE above)
+ * @prio:	0..KIPC_MQ_PRIO_MAX (EINVAL above)
+ * @__pad:	must be zero (EINVAL)
+ * @timeout:	when to give up while the queue is full
+ *
+ * Return: 0.  Errors: EBADF, EFAULT, EINVAL, EMSGSIZE, EAGAIN, ETIMEDOUT,
+ * EINTR, ENOMEM.
+ */
+struct kipc_mq_send {
+	__u64 buf;
+	__u64 len;
+	__u32 prio;
+	__u32 __pad;
+	struct kipc_timeout timeout;
+};
+
+/**
+ * struct kipc_mq_receive - KIPC_MQ_IOC_RECEIVE: receive one message
+ * @buf:	pointer to the buffer
+ * @len:	its size, at least msgsize (EMSGSIZE below)
+ * @prio:	out: the message's priority
+ * @__pad:	must be zero (EINVAL)
+ * @timeout:	when to give up while the queue is empty
+ *
+ * Return: the message's length.  Errors: EBADF, EFAULT (the message is
+ * lost then, as with mq_receive), EINVAL, EMSGSIZE, EAGAIN, ETIMEDOUT,
+ * EINTR, ENOMEM.
+ */
+struct kipc_mq_receive {
+	__u64 buf;
+	__u64 len;
+	__u32 prio;
+	__u32 __pad;
+	struct kipc_timeout timeout;
+};
+
+/**
+ * struct kipc_mq_getattr - KIPC_MQ_IOC_GETATTR: the queue's attributes
+ * @flags:	KIPC_O_NONBLOCK when this descriptor is non-blocking
+ * @maxmsg:	capacity
+ * @msgsize:	largest message
+ * @curmsgs:	messages queued now
+ *
+ * O_NONBLOCK is per descriptor and set with fcntl(F_SETFL) (as mq_setattr
+ * does for kipc_mq_setattr()); nothing else can change.
+ */
+struct kipc_mq_getattr {
+	__s64 flags;
+	__s64 maxmsg;
+	__s64 msgsize;
+	__s64 curmsgs;
+};
+
+/* struct kipc_mq_notify.notify */
+#define KIPC_MQ_NOTIFY_REMOVE	0	/* unregister (only the registrant) */
+#define KIPC_MQ_NOTIFY_NONE	1	/* register, no signal (SIGEV_NONE) */
+#define KIPC_MQ_NOTIFY_SIGNAL	2	/* register for @signo (SIGEV_SIGNAL) */
+
+/**
+ * struct kipc_mq_notify - KIPC_MQ_IOC_NOTIFY: as mq_notify()
+ * @notify:	KIPC_MQ_NOTIFY_*; unknown: EINVAL
+ * @signo:	the signal for KIPC_MQ_NOTIFY_SIGNAL (1.._NSIG; EINVAL), else 0
+ * @value:	sent as si_value (sival_ptr / sival_int)
+ *
+ * The calling process (thread group) registers through this descriptor;
+ * EBUSY when another registration exists.  When a message arrives on an
+ * empty queue and no receiver is waiting, the registration is removed and,
+ * for KIPC_MQ_NOTIFY_SIGNAL, @signo is sent to the process with si_code
+ * SI_MESGQ, si_value @value, and si_pid/si_uid of the sender.  The
+ * registration also goes with KIPC_MQ_NOTIFY_REMOVE from the registered
+ * process (from any other process it returns 0 and changes nothing, as
+ * mq_notify(NULL) does), when the descriptor it was made through is
+ * released (its last dup closed), and when the process has exec'd or
+ * exited by delivery time (nothing is sent then).  SIGEV_THREAD has no
+ * kernel form: the library refuses it with EINVAL.
+ */
+struct kipc_mq_notify {
+	__u32 notify;
+	__u32 signo;
+	__u64 value;
+};
+
+/**
+ * struct kipc_mq_msgv - one message of a batch
+ * @buf:	pointer to the message or buffer
+ * @len:	SENDV: its length; RECEIVEV: in: buffer size (>= msgsize),
+ *		out: the message's length
+ * @prio:	SENDV: its priority; RECEIVEV: out: its priority
+ * @__pad:	must be zero
+ */
+struct kipc_mq_msgv {
+	__u64 buf;
+	__u64 len;
+	__u32 prio;
+	__u32 __pad;
+};
+
+/**
+ * struct kipc_mq_batch - KIPC_MQ_IOC_SENDV / KIPC_MQ_IOC_RECEIVEV
+ * @vec:	pointer to @n struct kipc_mq_msgv
+ * @n:		1..KIPC_MQ_BATCH_MAX (EINVAL otherwise)
+ * @__pad:	must be zero
+ * @timeout:	for the first message only
+ *
+ * The whole vector is checked first (EINVAL for a bad priority or
+ * padding, EMSGSIZE for a length), so a bad entry transfers nothing.
+ * Then the messages move in vector order; only the first may block (as
+ * the single command, with @timeout).  After the first, the call stops at
+ * the first message that would block (full queue for SENDV, empty for
+ * RECEIVEV) or fail.  RECEIVEV writes each received entry's @len and
+ * @prio back.
+ *
+ * Return: how many messages moved (>= 1), or the first message's error.
+ */
+struct kipc_mq_batch {
+	__u64 vec;
+	__u32 n;
+	__u32 __pad;
+	struct kipc_timeout timeout;
+};
+
+#define KIPC_MQ_IOC_SEND	_IOW(KIPC_IOC_MAGIC, 0x10, struct kipc_mq_send)
+#define KIPC_MQ_IOC_RECEIVE	_IOWR(KIPC_IOC_MAGIC, 0x11, struct kipc_mq_receive)
+#define KIPC_MQ_IOC_GETATTR	_IOR(KIPC_IOC_MAGIC, 0x12, struct kipc_mq_getattr)
+#define KIPC_MQ_IOC_NOTIFY	_IOW(KIPC_IOC_MAGIC, 0x13, struct kipc_mq_notify)
+#define KIPC_MQ_IOC_SENDV	_IOW(KIPC_IOC_MAGIC, 0x14, struct kipc_mq_batch)
+#define KIPC_MQ_IOC_RECEIVEV	_IOW(KIPC_IOC_MAGIC, 0x15, struct kipc_mq_batch)
 
 /* ---- Semaphores: numbers 0x30..0x4f --------------------------------- */
 

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What a descriptor bound to a message queue does: the KIPC_MQ_IOC_*
+ * commands, read/write/poll, notification, and the batched commands.  The
+ * user memory is copied here, outside the queue lock; mq.c does the rest.
+ */
+#include <linux/pid.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/user_namespace.h>
+#include "mq.h"
+
+static const struct kipc_timeout kipc_mq_no_timeout = {
+	.clock = KIPC_CLOCK_NONE,
+};
+
+/* Send @len bytes at @ubuf: prio and size checks, copy, queue. */
+static long kipc_mq_send_user(struct kipc_mq *mq, const void __user *ubuf,
+			      u64 len, u32 prio, const struct kipc_timeout *t,
+			      bool nonblock)
+{
+	struct kipc_mq_msg *msg;
+	long ret;
+
+	if (prio > KIPC_MQ_PRIO_MAX)
+		return -EINVAL;
+	if (len > mq->msgsize)
+		return -EMSGSIZE;
+	msg = kipc_mq_msg_alloc(len);
+	if (!msg)
+		return -ENOMEM;
+	if (copy_from_user(msg->data, ubuf, len)) {
+		kipc_mq_msg_free(msg);
+		return -EFAULT;
+	}
+	msg->prio = prio;
+	ret = kipc_mq_do_send(mq, msg, nonblock, t);
+	if (ret) {
+		kipc_mq_msg_free(msg);
+		return ret;
+	}
+	kipc_mq_count(mq, KIPC_MQ_SENT, 1);
+	kipc_mq_count(mq, KIPC_MQ_BYTES_SENT, len);
+	return 0;
+}
+
+/*
+ * Receive into @ubuf (@size bytes): the message's length, with its
+ * priority in *@prio.  A failed copy loses the message, as mq_receive does:
+ * it has left the queue and counts as received.
+ */
+static long kipc_mq_receive_user(struct kipc_mq *mq, void __user *ubuf,
+				 u64 size, u32 *prio,
+				 const struct kipc_timeout *t, bool nonblock)
+{
+	struct kipc_mq_msg *msg;
+	long ret;
+
+	if (size < mq->msgsize)
+		return -EMSGSIZE;
+	ret = kipc_mq_do_receive(mq, nonblock, t, &msg);
+	if (ret)
+		return ret;
+	ret = msg->len;
+	if (copy_to_user(ubuf, msg->data, msg->len))
+		ret = -EFAULT;
+	*prio = msg->prio;
+	kipc_mq_count(mq, KIPC_MQ_RECEIVED, 1);
+	kipc_mq_count(mq, KIPC_MQ_BYTES_RECEIVED, msg->len);
+	kipc_mq_msg_free(msg);
+	return ret;
+}
+
+static long kipc_mq_ioc_send(struct kipc_file *kf, void __user *uarg)
+{
+	struct kipc_mq_send a;
+
+	if (!(kf->acc & MAY_WRITE))
+		return -EBADF;
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.__pad || !kipc_timeout_clock_ok(&a.timeout))
+		return -EINVAL;
+	return kipc_mq_send_user(kipc_mq_of(kf->obj), u64_to_user_ptr(a.buf),
+				 a.len, a.prio, &a.timeout,
+				 kipc_file_nonblock(kf));
+}
+
+static long kipc_mq_ioc_receive(struct kipc_file *kf, void __user *uarg)
+{
+	struct kipc_mq_receive __user *ua = uarg;
+	struct kipc_mq_receive a;
+	u32 prio = 0;
+	long ret;
+
+	if (!(kf->acc & MAY_READ))
+		return -EBADF;
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.__pad || !kipc_timeout_clock_ok(&a.timeout))
+		return -EINVAL;
+	ret = kipc_mq_receive_user(kipc_mq_of(kf->obj), u64_to_user_ptr(a.buf),
+				   a.len, &prio, &a.timeout,
+				   kipc_file_nonblock(kf));
+	if (ret >= 0 && put_user(prio, &ua->prio))
+		ret = -EFAULT;
+	return ret;
+}
+
+static long kipc_mq_ioc_getattr(struct kipc_file *kf, void __user *uarg)
+{
+	struct kipc_mq *mq = kipc_mq_of(kf->obj);
+	struct kipc_mq_getattr a;
+
+	memset(&a, 0, sizeof(a));
+	a.flags = kipc_file_nonblock(kf) ? KIPC_O_NONBLOCK : 0;
+	a.maxmsg = mq->maxmsg;
+	a.msgsize = mq->msgsize;
+	spin_lock(&mq->lock);
+	a.curmsgs = mq->tree.count;
+	spin_unlock(&mq->lock);
+	if (copy_to_user(uarg, &a, sizeof(a)))
+		return -EFAULT;
+	return 0;
+}
+
+/* Drop the registration; the queue lock is held.  Returns what to put. */
+static struct pid *kipc_mq_unregister(struct kipc_mq *mq,
+				      struct user_namespace **uns)
+{
+	struct pid *pid = mq->notify_pid;
+
+	lockdep_assert_held(&mq->lock);
+	*uns = mq->notify_uns;
+	mq->notify_pid = NULL;
+	mq->notify_kf = NULL;
+	mq->notify_uns = NULL;
+	mq->notify_signo = 0;
+	return pid;
+}
+
+/*
+ * A message went into an empty queue with no receiver waiting (the caller
+ * holds the lock and knows): notify the registered process, once.
+ * Signalling under the queue lock is what ipc/mqueue.c does too; the
+ * signal code only takes the target's sighand lock.
+ */
+void kipc_mq_notify_locked(struct kipc_mq *mq)
+{
+	struct user_namespace *uns;
+	struct kernel_siginfo info;
+	struct task_struct *task;
+	int signo = mq->notify_signo;
+	struct pid *pid;
+
+	lockdep_assert_held(&mq->lock);
+	if (!mq->notify_pid)
+		return;
+	if (signo) {
+		clear_siginfo(&info);
+		info.si_signo = signo;
+		info.si_code = SI_MESGQ;
+		info.si_value = mq->notify_value;
+		rcu_read_lock();
+		info.si_pid = task_tgid_nr_ns(current,
+					      ns_of_pid(mq->notify_pid));
+		info.si_uid = from_kuid_munged(mq->notify_uns, current_uid());
+		task = pid_task(mq->notify_pid, PIDTYPE_TGID);
+		/* not to whatever the process exec'd since it registered */
+		if (task && task->self_exec_id == mq->notify_exec_id)
+			send_sig_info(signo, &info, task);
+		rcu_read_unlock();
+	}
+	mq->notifies++;
+	pid = kipc_mq_unregister(mq, &uns);
+	/* neither sleeps: the last puts free memory or queue work */
+	put_pid(pid);
+	put_user_ns(uns);
+}
+
+static long kipc_mq_ioc_notify(struct kipc_file *kf, void __user *uarg)
+{
+	struct kipc_mq *mq = kipc_mq_of(kf->obj);
+	struct user_namespace *uns = NULL;
+	struct pid *put = NULL, *me;
+	struct kipc_mq_notify a;
+	long ret = 0;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	switch (a.notify) {
+	case KIPC_MQ_NOTIFY_SIGNAL:
+		if (!a.signo || !valid_signal(a.signo))
+			return -EINVAL;
+		break;
+	case KIPC_MQ_NOTIFY_REMOVE:
+	case KIPC_MQ_NOTIFY_NONE:
+		if (a.signo)
+			return -EINVAL;
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	me = task_tgid(current);
+	spin_lock(&mq->lock);
+	if (a.notify == KIPC_MQ_NOTIFY_REMOVE) {
+		if (mq->notify_pid == me)
+			put = kipc_mq_unregister(mq, &uns);
+	} else if (mq->notify_pid) {
+		ret = -EBUSY;
+	} else {
+		mq->notify_pid = get_pid(me);
+		mq->notify_kf = kf;
+		mq->notify_exec_id = current->self_exec_id;
+		mq->notify_signo = a.notify == KIPC_MQ_NOTIFY_SIGNAL ?
+				   a.signo : 0;
+		mq->notify_value.sival_ptr = u64_to_user_ptr(a.value);
+		mq->notify_uns = get_user_ns(current_user_ns());
+	}
+	spin_unlock(&mq->lock);
+	put_pid(put);
+	if (uns)
+		put_user_ns(uns);
+	return ret;
+}
+
+/* Copy in and check a batch: a bad entry moves nothing. */
+static struct kipc_mq_msgv *kipc_mq_batch_get(struct kipc_mq *mq,
+					      const struct kipc_mq_batch *b,
+					      bool send)
+{
+	struct kipc_mq_msgv *v;
+	u32 i;
+
+	if (b->__pad || !b->n || b->n > KIPC_MQ_BATCH_MAX ||
+	    !kipc_timeout_clock_ok(&b->timeout))
+		return ERR_PTR(-EINVAL);
+	v = memdup_user(u64_to_user_ptr(b->vec), b->n * sizeof(*v));
+	if (IS_ERR(v))
+		return v;
+	for (i = 0; i < b->n; i++) {
+		long err = 0;
+
+		if (v[i].__pad || (send && v[i].prio > KIPC_MQ_PRIO_MAX))
+			err = -EINVAL;
+		else if (send ? v[i].len > mq->msgsize :
+				v[i].len < mq->msgsize)
+			err = -EMSGSIZE;
+		if (err) {
+			kfree(v);
+			return ERR_PTR(err);
+		}
+	}
+	return v;
+}
+
+static long kipc_mq_ioc_sendv(struct kipc_file *kf, void __user *uarg)
+{
+	struct kipc_mq *mq = kipc_mq_of(kf->obj);
+	struct kipc_mq_batch b;
+	struct kipc_mq_msgv *v;
+	long ret = 0;
+	u32 i;
+
+	if (!(kf->acc & MAY_WRITE))
+		return -EBADF;
+	if (copy_from_user(&b, uarg, sizeof(b)))
+		return -EFAULT;
+	v = kipc_mq_batch_get(mq, &b, true);
+	if (IS_ERR(v))
+		return PTR_ERR(v);
+	for (i = 0; i < b.n; i++) {
+		/* only the first message may block */
+		ret = kipc_mq_send_user(mq, u64_to_user_ptr(v[i].buf),
+					v[i].len, v[i].prio, &b.timeout,
+					i || kipc_file_nonblock(kf));
+		if (ret)
+			break;
+	}
+	kfree(v);
+	return i ? i : ret;
+}
+
+static long kipc_mq_ioc_receivev(struct kipc_file *kf, void __user *uarg)
+{
+	struct kipc_mq *mq = kipc_mq_of(kf->obj);
+	struct kipc_mq_batch b;
+	struct kipc_mq_msgv *v;
+	long ret = 0;
+	u32 i;
+
+	if (!(kf->acc & MAY_READ))
+		return -EBADF;
+	if (copy_from_user(&b, uarg, sizeof(b)))
+		return -EFAULT;
+	v = kipc_mq_batch_get(mq, &b, false);
+	if (IS_ERR(v))
+		return PTR_ERR(v);
+	for (i = 0; i < b.n; i++) {
+		ret = kipc_mq_receive_user(mq, u64_to_user_ptr(v[i].buf),
+					   v[i].len, &v[i].prio, &b.timeout,
+					   i || kipc_file_nonblock(kf));
+		if (ret < 0)
+			break;
+		v[i].len = ret;
+	}
+	if (i && copy_to_user(u64_to_user_ptr(b.vec), v, i * sizeof(*v)))
+		ret = -EFAULT;
+	else if (i)
+		ret = i;
+	kfree(v);
+	return ret;
+}
+
+long kipc_mq_ioctl(struct kipc_file *kf, unsigned int cmd, void __user *arg)
+{
+	switch (cmd) {
+	case KIPC_MQ_IOC_SEND:
+		return kipc_mq_ioc_send(kf, arg);
+	case KIPC_MQ_IOC_RECEIVE:
+		return kipc_mq_ioc_receive(kf, arg);
+	case KIPC_MQ_IOC_GETATTR:
+		return kipc_mq_ioc_getattr(kf, arg);
+	case KIPC_MQ_IOC_NOTIFY:
+		return kipc_mq_ioc_notify(kf, arg);
+	case KIPC_MQ_IOC_SENDV:
+		return kipc_mq_ioc_sendv(kf, arg);
+	case KIPC_MQ_IOC_RECEIVEV:
+		return kipc_mq_ioc_receivev(kf, arg);
+	}
+	return -ENOTTY;
+}
+
+ssize_t kipc_mq_read(struct kipc_file *kf, char __user *buf, size_t len,
+		     loff_t *ppos)
+{
+	u32 prio;
+
+	if (!(kf->acc & MAY_READ))
+		return -EBADF;
+	return kipc_mq_receive_user(kipc_mq_of(kf->obj), buf, len, &prio,
+				    &kipc_mq_no_timeout,
+				    kipc_file_nonblock(kf));
+}
+
+ssize_t kipc_mq_write(struct kipc_file *kf, const char __user *buf,
+		      size_t len, loff_t *ppos)
+{
+	long ret;
+
+	if (!(kf->acc & MAY_WRITE))
+		return -EBADF;
+	ret = kipc_mq_send_user(kipc_mq_of(kf->obj), buf, len, 0,
+				&kipc_mq_no_timeout, kipc_file_nonblock(kf));
+	return ret ? ret : len;
+}
+
+__poll_t kipc_mq_poll(struct kipc_file *kf, struct poll_table_struct *pt)
+{
+	struct kipc_mq *mq = kipc_mq_of(kf->obj);
+	__poll_t mask = 0;
+	long count;
+
+	poll_wait(kf->file, &mq->poll_wq, pt);
+	/* pairs with wq_has_sleeper() in kipc_mq_poll_wake() */
+	smp_mb();
+	/* lockless snapshot; a change after it wakes us through poll_wq */
+	count = data_race(READ_ONCE(mq->tree.count));
+	if (count)
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (count < mq->maxmsg)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	return mask;
+}
+
+/* The handle is released for good: its notification goes with it. */
+void kipc_mq_release(struct kipc_file *kf)
+{
+	struct kipc_mq *mq = kipc_mq_of(kf->obj);
+	struct user_namespace *uns = NULL;
+	struct pid *put = NULL;
+
+	spin_lock(&mq->lock);
+	if (mq->notify_kf == kf)
+		put = kipc_mq_unregister(mq, &uns);
+	spin_unlock(&mq->lock);
+	put_pid(put);
+	if (uns)
+		put_user_ns(uns);
+}
