@@ -129,6 +129,20 @@ int kipc_sem_fd(kipc_sem_t *sem);
 
 /* ---- Shared memory ------------------------------------------------- */
 
+/*
+ * Open or create the region @name, as shm_open(3) (O_RDONLY or O_RDWR,
+ * O_CREAT, O_EXCL).  @size is used only when the call creates the region:
+ * rounded up to whole pages and fixed (EINVAL when 0 or above
+ * /sys/kernel/kipc/limits/shm_size_max).  Then map it with plain
+ * mmap(NULL, len, prot, MAP_SHARED, fd, off), or pread/pwrite it.  Extra
+ * errors: EMFILE (per-user limits), ENOSPC (global limits).
+ */
+int kipc_shm_open(const char *name, int oflag, mode_t mode, size_t size);
+/* Remove the name; mappings and handles keep working.  As shm_unlink(3). */
+int kipc_shm_unlink(const char *name);
+/* The region's size in bytes (a page multiple); EBADF if not a region. */
+int kipc_shm_size(int fd, size_t *size);
+
 /* ---- Kernel worker pools ------------------------------------------- */
 
 #ifdef __cplusplus

@@ -43,5 +43,6 @@ int kipcctl_ls(int argc, char **argv);
 int kipcctl_stat(int argc, char **argv);
 int kipcctl_mq(int argc, char **argv);
 int kipcctl_sem(int argc, char **argv);
+int kipcctl_shm(int argc, char **argv);
 
 #endif

@@ -17,6 +17,7 @@ static const struct kipcctl_cmd cmds[] = {
 	{ "stat", "show every counter of kipc objects and the totals", kipcctl_stat },
 	{ "mq", "create, send to, receive from, describe, unlink message queues", kipcctl_mq },
 	{ "sem", "named semaphores: create, wait, trywait, post, get, unlink", kipcctl_sem },
+	{ "shm", "create, read, write, stat, unlink shared memory", kipcctl_shm },
 };
 
 static void usage(FILE *f)

@@ -409,6 +409,47 @@ struct kipc_sem_state {
 
 /* ---- Shared memory: numbers 0x50..0x6f ------------------------------ */
 
+/*
+ * A region is a fixed-size, zero-filled piece of kernel memory that every
+ * handle of it can read and write with pread/pwrite and map with mmap.
+ *
+ * Creation (KIPC_IOC_OPEN with KIPC_O_CREAT and struct kipc_shm_attr): the
+ * size is rounded up to whole pages and fixed for the region's life.
+ * Errors beyond KIPC_IOC_OPEN's: EINVAL for a size of 0 (or no attributes)
+ * or above limits/shm_size_max; EMFILE when the creator's uid would hold
+ * more than limits/shm_user_max regions or limits/shm_user_bytes_max bytes;
+ * ENOSPC when all regions together would pass limits/shm_max regions or
+ * limits/shm_total_bytes_max bytes.  Bytes are counted at creation, whether
+ * touched or not; the memory itself is allocated page by page on first
+ * touch and charged to the creator's memory cgroup.  It is freed when the
+ * region is unlinked and its last handle and mapping are gone.
+ *
+ * read/write/pread/pwrite: the region's bytes at the file position, up to
+ * its end.  Read at or past the end returns 0; a write starting at or past
+ * the end fails with ENOSPC, one crossing it is short.  Reading pages never
+ * touched returns zeros without allocating them.  EBADF when the handle
+ * was not opened for reading (writing).  A negative position: EINVAL.
+ *
+ * mmap: MAP_SHARED maps [offset, offset + length) of the region; writes are
+ * seen by every handle and mapping at once.  MAP_PRIVATE works too, as
+ * copy-on-write: the region is never changed through it.  Errors:
+ *   EACCES	the handle was not opened for reading; or MAP_SHARED with
+ *		PROT_WRITE on a handle not opened for writing (mprotect() of
+ *		such a mapping to PROT_WRITE is EACCES too, the mapping never
+ *		being allowed to become writable)
+ *   ENXIO	any part of the range lies past the end of the region,
+ *		including a huge offset
+ *   EINVAL	length 0 or offset not page-aligned (from mmap itself)
+ *   EOVERFLOW	offset + length past 2^64 - 1 (from mmap itself, which
+ *		checks this for every character device; smaller huge
+ *		offsets reach kipc and get ENXIO)
+ * mremap() may shrink or move a mapping but not grow it (EFAULT).  A
+ * mapping keeps the region alive after unlink and after its handle is
+ * closed; a mapping split by munmap or mprotect of a part counts as two
+ * in the "mappings" sysfs file, as shm_nattch does.  After fork the child
+ * shares MAP_SHARED mappings.
+ */
+
 /**
  * struct kipc_shm_attr - creation attributes of a shared-memory region
  * @size:	size in bytes, rounded up to whole pages, 1..limits/shm_size_max
@@ -417,7 +458,24 @@ struct kipc_shm_attr {
 	__u64 size;
 };
 
-/* (shared memory commands go here) */
+/**
+ * struct kipc_shm_stat - a region's size and counters (KIPC_SHM_IOC_STAT)
+ * @size:	bytes, a multiple of the page size
+ * @resident:	pages allocated so far
+ * @mappings:	live mappings (VMAs)
+ * @__pad:	zero
+ * @faults:	page faults served
+ */
+struct kipc_shm_stat {
+	__u64 size;
+	__u64 resident;
+	__u32 mappings;
+	__u32 __pad;
+	__u64 faults;
+};
+
+/* Fill struct kipc_shm_stat; any handle.  EBADF if not bound to a region. */
+#define KIPC_SHM_IOC_STAT	_IOR(KIPC_IOC_MAGIC, 0x50, struct kipc_shm_stat)
 
 /* ---- Kernel worker pools: numbers 0x70..0x7f ------------------------ */
 
