@@ -13,6 +13,7 @@
 #include "sysfs_util.c"
 #include "timeout.c"
 #include "user.c"
+#include "sem_kunit.c"	/* the kipc_sem suite (sem_core.c) */
 
 static void kipc_name_valid(struct kunit *test)
 {
