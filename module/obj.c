@@ -253,6 +253,7 @@ static int kipc_obj_publish(struct kipc_type *type, struct kipc_obj *fresh,
 
 err_kobj:
 	WRITE_ONCE(fresh->kobj, NULL);
+	kobject_del(kobj);
 	kobject_put(kobj);
 err_destroy:
 	type->destroy(fresh);
@@ -339,6 +340,12 @@ static void kipc_obj_unpublish(struct kipc_type *type, struct kipc_obj *obj)
 	rhashtable_remove_fast(&type->names, &obj->node, kipc_names_params);
 	obj->linked = false;
 	WRITE_ONCE(obj->kobj, NULL);
+	/*
+	 * Remove the directory now: the last kobject_put() may run the
+	 * release later (CONFIG_DEBUG_KOBJECT_RELEASE delays it), and a new
+	 * object may take the name at once.
+	 */
+	kobject_del(kobj);
 	kobject_put(kobj);
 }
 
@@ -403,6 +410,7 @@ static void kipc_obj_unlink_at_exit(void *ptr, void *arg)
 
 	obj->linked = false;
 	WRITE_ONCE(obj->kobj, NULL);
+	kobject_del(kobj);
 	kobject_put(kobj);
 	kipc_obj_put(obj);
 }

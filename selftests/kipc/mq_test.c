@@ -1029,18 +1029,50 @@ static int nobody_writes_limit(void *p)
 	return write_limit(p, "1") == -EACCES ? 0 : 1;
 }
 
-TEST(limits)
+static const char *const limit_files[] = {
+	"mq_max", "mq_maxmsg_max", "mq_msgsize_max",
+	"mq_maxmsg_default", "mq_msgsize_default",
+	"mq_bytes_per_user",
+};
+
+/* The limits test changes global knobs: put them back even on failure. */
+FIXTURE(mq_limits) {
+	unsigned long long saved[6];
+	bool have;
+};
+
+FIXTURE_SETUP(mq_limits)
 {
-	static const char *const files[] = {
-		"mq_max", "mq_maxmsg_max", "mq_msgsize_max",
-		"mq_maxmsg_default", "mq_msgsize_default",
-		"mq_bytes_per_user",
-	};
+	size_t i;
+
+	if (!kipc_present() || geteuid())
+		return;
+	for (i = 0; i < 6; i++) {
+		self->saved[i] = limit(limit_files[i]);
+		ASSERT_NE(~0ULL, self->saved[i]);
+	}
+	self->have = true;
+}
+
+FIXTURE_TEARDOWN(mq_limits)
+{
+	char val[32];
+	size_t i;
+
+	for (i = 0; self->have && i < 6; i++) {
+		snprintf(val, sizeof(val), "%llu\n", self->saved[i]);
+		EXPECT_EQ(0, write_limit(limit_files[i], val));
+		EXPECT_EQ(self->saved[i], limit(limit_files[i]));
+	}
+}
+
+TEST_F(mq_limits, every_limit)
+{
 	static const char *const junk[] = {
 		"\n", "-1", "1 2", "abc", "18446744073709551616", "0x",
 		"99999999999999999999999",
 	};
-	unsigned long long saved[6], v;
+	unsigned long long v;
 	struct lim_args a;
 	char n[64], val[32];
 	size_t i, j;
@@ -1048,10 +1080,6 @@ TEST(limits)
 
 	KIPC_REQUIRE_MODULE(_metadata);
 	KIPC_REQUIRE_ROOT(_metadata);
-	for (i = 0; i < 6; i++) {
-		saved[i] = limit(files[i]);
-		ASSERT_NE(~0ULL, saved[i]);
-	}
 	qname(n, sizeof(n), "lim");
 
 	/* generous defaults: nobody gets 256 messages of 64 KiB */
@@ -1059,13 +1087,13 @@ TEST(limits)
 	EXPECT_EQ(0, kipc_as_nobody(nobody_create, &a));
 
 	/* junk is refused and the value kept; nobody cannot write */
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < ARRAY_SIZE(limit_files); i++) {
 		for (j = 0; j < sizeof(junk) / sizeof(junk[0]); j++)
-			EXPECT_EQ(-EINVAL, write_limit(files[i], junk[j]))
-				TH_LOG("%s <- '%s'", files[i], junk[j]);
-		EXPECT_EQ(saved[i], limit(files[i]));
+			EXPECT_EQ(-EINVAL, write_limit(limit_files[i], junk[j]))
+				TH_LOG("limit %zu <- junk %zu", i, j);
+		EXPECT_EQ(self->saved[i], limit(limit_files[i]));
 		EXPECT_EQ(0, kipc_as_nobody(nobody_writes_limit,
-					    (void *)files[i]));
+					    (void *)limit_files[i]));
 	}
 
 	/* each limit, reached as nobody, gives its errno; root changes it */
@@ -1111,7 +1139,7 @@ TEST(limits)
 	close(fd);
 
 	/* defaults apply when no attributes are given, within the maxima */
-	snprintf(val, sizeof(val), "%llu", saved[5]);
+	snprintf(val, sizeof(val), "%llu", self->saved[5]);
 	ASSERT_EQ(0, write_limit("mq_bytes_per_user", val));
 	ASSERT_EQ(0, write_limit("mq_maxmsg_default", "7"));
 	fd = kipc_mq_open(n, O_RDWR | O_CREAT | O_EXCL, 0600, NULL);
@@ -1120,12 +1148,7 @@ TEST(limits)
 	EXPECT_EQ(1000, qstat(n, "msgsize"));	/* default 8192 > max */
 	EXPECT_EQ(0, kipc_mq_unlink(n));
 	close(fd);
-
-	for (i = 0; i < 6; i++) {
-		snprintf(val, sizeof(val), "%llu\n", saved[i]);
-		EXPECT_EQ(0, write_limit(files[i], val));
-		EXPECT_EQ(saved[i], limit(files[i]));
-	}
+	/* the teardown puts every limit back */
 }
 
 TEST(stats_totals_outlive_queues)
