@@ -10,7 +10,7 @@ echo "   echo pool $id on demo-req -> demo-rep: /sys/kernel/kipc/workers/$id/"
 for p in 1 2 3; do
 	(
 		for i in 1 2 3 4; do
-			printf 'request %s from process %s (prio %s)\n' \
+			printf 'request %s from process %s (prio %s)' \
 				"$i" "$$-$p" "$p" |
 				kipcctl mq send demo-req --prio "$p"
 		done
