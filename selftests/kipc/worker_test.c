@@ -861,7 +861,14 @@ TEST_F_TIMEOUT(worker, rmmod_ends_blocked_pools, 60)
 	ASSERT_EQ(0, syscall(SYS_delete_module, "kipc", O_NONBLOCK))
 		TH_LOG("rmmod with pools: %s", strerror(errno));
 	t = now_s() - t;
-	EXPECT_GT(1.0, t) TH_LOG("rmmod took %.3f s", t);
+	/*
+	 * The pools end within a second; the rest of an unload (RCU grace
+	 * periods for the registry, KASAN's quarantine) takes seconds on a
+	 * debug kernel under TCG, so there the bound is 10 s.
+	 */
+	EXPECT_GT(debug_kernel() ? 10.0 : 1.0, t)
+		TH_LOG("rmmod took %.3f s", t);
+	TH_LOG("rmmod with 5 blocked threads took %.3f s", t);
 	EXPECT_EQ(0, worker_threads_alive_gone());
 
 	ASSERT_EQ(0, kipc_reload()) TH_LOG("reload failed");
