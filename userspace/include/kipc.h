@@ -75,7 +75,73 @@ int     kipc_mq_receivev(int mqd, struct kipc_msg *v, unsigned int n);
 
 /* ---- Semaphores ---------------------------------------------------- */
 
+/*
+ * Named semaphores, shaped like sem_open(3) and friends (sem_overview(7)).
+ * Return values and errno are those of the POSIX functions, plus:
+ *
+ * - oflag: O_CREAT and O_EXCL as POSIX, KIPC_SEM_UNDO (below); the access
+ *   mode bits are ignored (a semaphore is always opened for reading and
+ *   writing, as glibc does: both permissions are needed, EACCES); any other
+ *   bit is EINVAL.  With O_CREAT the two extra arguments are the mode_t
+ *   mode and the unsigned int initial value (above KIPC_SEM_VALUE_MAX,
+ *   INT_MAX: EINVAL).
+ * - Opening a name that this process already has open returns the same
+ *   kipc_sem_t, counted: each kipc_sem_open() needs its own kipc_sem_close()
+ *   (as glibc).  Opens with and without KIPC_SEM_UNDO give distinct handles.
+ *   The handle survives fork(): parent and child share the kernel handle.
+ * - kipc_sem_wait, _trywait, _timedwait and _clockwait may fail with
+ *   EOWNERDEAD: the unit WAS taken, but it is one a holder that opened with
+ *   KIPC_SEM_UNDO had not posted back when its handle went (it died or
+ *   closed): whatever it protected may be inconsistent.  Only happens when
+ *   some process uses KIPC_SEM_UNDO on the semaphore.
+ * - kipc_sem_timedwait/_clockwait: NULL @abs is EINVAL; @clk must be
+ *   CLOCK_REALTIME or CLOCK_MONOTONIC (EINVAL).  A bad timespec is EINVAL
+ *   only when the call would block; the wait never ends before @abs.
+ * - A signal interrupts a wait with EINTR; if the handler was installed
+ *   with SA_RESTART the wait is restarted instead (timeouts are absolute).
+ * - kipc_sem_getvalue never stores a negative value (0 while tasks wait).
+ * - kipc_sem_fd: the descriptor, readable (poll/epoll) while the value is
+ *   above 0; do not close it (use kipc_sem_close).
+ */
+typedef struct kipc_sem kipc_sem_t;
+#define KIPC_SEM_FAILED		((kipc_sem_t *)0)
+
+/*
+ * oflag bit: robust holder.  The units this handle takes and does not post
+ * back are returned when its last descriptor closes (or the process dies),
+ * and the next taker gets EOWNERDEAD (see <linux/kipc.h>: "Undo").  Undo is
+ * per open handle: a forked child shares it with its parent.  The value is
+ * one no O_* flag of <fcntl.h> uses on Linux (checked at build time).
+ */
+#define KIPC_SEM_UNDO		0x40000000
+
+kipc_sem_t *kipc_sem_open(const char *name, int oflag, ...);
+int kipc_sem_close(kipc_sem_t *sem);
+int kipc_sem_unlink(const char *name);
+int kipc_sem_wait(kipc_sem_t *sem);
+int kipc_sem_trywait(kipc_sem_t *sem);
+int kipc_sem_timedwait(kipc_sem_t *sem, const struct timespec *abs);
+int kipc_sem_clockwait(kipc_sem_t *sem, clockid_t clk,
+		       const struct timespec *abs);
+int kipc_sem_post(kipc_sem_t *sem);
+int kipc_sem_getvalue(kipc_sem_t *sem, int *sval);
+int kipc_sem_fd(kipc_sem_t *sem);
+
 /* ---- Shared memory ------------------------------------------------- */
+
+/*
+ * Open or create the region @name, as shm_open(3) (O_RDONLY or O_RDWR,
+ * O_CREAT, O_EXCL).  @size is used only when the call creates the region:
+ * rounded up to whole pages and fixed (EINVAL when 0 or above
+ * /sys/kernel/kipc/limits/shm_size_max).  Then map it with plain
+ * mmap(NULL, len, prot, MAP_SHARED, fd, off), or pread/pwrite it.  Extra
+ * errors: EMFILE (per-user limits), ENOSPC (global limits).
+ */
+int kipc_shm_open(const char *name, int oflag, mode_t mode, size_t size);
+/* Remove the name; mappings and handles keep working.  As shm_unlink(3). */
+int kipc_shm_unlink(const char *name);
+/* The region's size in bytes (a page multiple); EBADF if not a region. */
+int kipc_shm_size(int fd, size_t *size);
 
 /* ---- Kernel worker pools ------------------------------------------- */
 

@@ -42,6 +42,8 @@ bool kipcctl_wants_help(int argc, char **argv);
 int kipcctl_ls(int argc, char **argv);
 int kipcctl_stat(int argc, char **argv);
 int kipcctl_mq(int argc, char **argv);
+int kipcctl_sem(int argc, char **argv);
+int kipcctl_shm(int argc, char **argv);
 int kipcctl_race(int argc, char **argv);
 int kipcctl_worker(int argc, char **argv);
 

@@ -16,6 +16,8 @@ static const struct kipcctl_cmd cmds[] = {
 	{ "ls", "list every kipc object", kipcctl_ls },
 	{ "stat", "show every counter of kipc objects and the totals", kipcctl_stat },
 	{ "mq", "create, send to, receive from, describe, unlink message queues", kipcctl_mq },
+	{ "sem", "named semaphores: create, wait, trywait, post, get, unlink", kipcctl_sem },
+	{ "shm", "create, read, write, stat, unlink shared memory", kipcctl_shm },
 	{ "race", "race kernel threads on one counter: lost updates, cost", kipcctl_race },
 	{ "worker", "start, stop, list and tune kernel worker pools", kipcctl_worker },
 };

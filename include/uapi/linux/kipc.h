@@ -333,9 +333,122 @@ struct kipc_sem_attr {
 
 #define KIPC_SEM_VALUE_MAX	0x7fffffff
 
-/* (semaphore commands go here) */
+/*
+ * A file bound to a semaphore (KIPC_TYPE_SEM) is a handle of it.  Creation
+ * takes struct kipc_sem_attr (value above KIPC_SEM_VALUE_MAX: EINVAL; no
+ * attributes: value 0).  Limits: limits/sem_max semaphores in all (ENOSPC)
+ * and limits/sem_per_user_max per creating user (EMFILE).
+ *
+ * Access: WAIT, TRYWAIT and POST need a handle opened for writing
+ * (KIPC_O_WRONLY or KIPC_O_RDWR), EBADF otherwise; GETVALUE and poll need
+ * none.  (libkipc opens every semaphore KIPC_O_RDWR, as glibc does.)
+ *
+ * Service order: a post while tasks are blocked gives its unit straight to
+ * one of them (the value stays 0, one task is woken, and no newcomer can
+ * take that unit).  Blocked tasks are served by scheduling priority when
+ * realtime tasks wait (higher realtime priority first; every non-realtime
+ * task ranks below every realtime one), first come first served among
+ * equals: with ordinary tasks only, plain FIFO.
+ *
+ * Undo (KIPC_O_UNDO, semaphores only): the handle counts the units taken
+ * through it (WAIT, TRYWAIT) minus the units posted through it, never below
+ * zero (posts beyond what was taken simply add to the value).  When the
+ * handle is released -- its last file descriptor closed, which includes the
+ * death of every process that had it -- that many units are returned: each
+ * goes to the first blocked task or back into the value, and whoever takes
+ * such a unit next gets EOWNERDEAD from WAIT/TRYWAIT *with the unit
+ * acquired*, as pthread robust mutexes report a dead owner.  Units that
+ * would lift the value above KIPC_SEM_VALUE_MAX are dropped.  Undo belongs
+ * to the open file description: after fork() parent and child share one
+ * handle and one count, and nothing is returned until both have closed it.
+ * Without KIPC_O_UNDO, as POSIX says, a unit held by a process that dies is
+ * lost.  Undo suits lock-style use (each wait matched by a post on the same
+ * handle); a consumer that only waits accumulates units it would "return".
+ *
+ * Poll: EPOLLIN | EPOLLRDNORM while the value is above 0 (a unit can be
+ * taken without blocking, unless another task takes it first).
+ */
+
+/**
+ * struct kipc_sem_state - KIPC_IOC_SEM_GETVALUE's answer
+ * @value:	units available now, 0..KIPC_SEM_VALUE_MAX (never negative)
+ * @waiters:	tasks blocked in KIPC_IOC_SEM_WAIT now
+ * @undo:	units this handle holds under undo (0 without KIPC_O_UNDO)
+ * @__pad:	zero
+ */
+struct kipc_sem_state {
+	__u32 value;
+	__u32 waiters;
+	__u32 undo;
+	__u32 __pad;
+};
+
+/*
+ * Take one unit, blocking until one is handed over, the timeout passes,
+ * or a signal comes.  The argument says when to give up (clock
+ * KIPC_CLOCK_NONE: never).  Returns 0, or -1 with errno:
+ *   EOWNERDEAD	the unit *was* taken; it was returned by a released undo
+ *		handle (see above)
+ *   EAGAIN	the file is O_NONBLOCK and no unit is free
+ *   ETIMEDOUT	the absolute time passed on its clock (never earlier)
+ *   EINVAL	bad clock or __pad (always); bad sec/nsec only when the call
+ *		would block, as sem_timedwait
+ *   EINTR	a signal (with SA_RESTART the call restarts; the time being
+ *		absolute, this cannot lengthen the wait)
+ *   EBADF	handle not open for writing; EFAULT
+ * A task already handed a unit when its timeout or signal comes keeps it
+ * and returns success: no unit is ever lost.
+ */
+#define KIPC_IOC_SEM_WAIT	_IOW(KIPC_IOC_MAGIC, 0x30, struct kipc_timeout)
+/* Take one unit if free: 0, EOWNERDEAD (taken, as above), EAGAIN, EBADF. */
+#define KIPC_IOC_SEM_TRYWAIT	_IO(KIPC_IOC_MAGIC, 0x31)
+/* Add one unit (or hand it to a blocked task): 0, EOVERFLOW, EBADF. */
+#define KIPC_IOC_SEM_POST	_IO(KIPC_IOC_MAGIC, 0x32)
+/* Read the state: 0, EFAULT. */
+#define KIPC_IOC_SEM_GETVALUE	_IOR(KIPC_IOC_MAGIC, 0x33, struct kipc_sem_state)
 
 /* ---- Shared memory: numbers 0x50..0x6f ------------------------------ */
+
+/*
+ * A region is a fixed-size, zero-filled piece of kernel memory that every
+ * handle of it can read and write with pread/pwrite and map with mmap.
+ *
+ * Creation (KIPC_IOC_OPEN with KIPC_O_CREAT and struct kipc_shm_attr): the
+ * size is rounded up to whole pages and fixed for the region's life.
+ * Errors beyond KIPC_IOC_OPEN's: EINVAL for a size of 0 (or no attributes)
+ * or above limits/shm_size_max; EMFILE when the creator's uid would hold
+ * more than limits/shm_user_max regions or limits/shm_user_bytes_max bytes;
+ * ENOSPC when all regions together would pass limits/shm_max regions or
+ * limits/shm_total_bytes_max bytes.  Bytes are counted at creation, whether
+ * touched or not; the memory itself is allocated page by page on first
+ * touch and charged to the creator's memory cgroup.  It is freed when the
+ * region is unlinked and its last handle and mapping are gone.
+ *
+ * read/write/pread/pwrite: the region's bytes at the file position, up to
+ * its end.  Read at or past the end returns 0; a write starting at or past
+ * the end fails with ENOSPC, one crossing it is short.  Reading pages never
+ * touched returns zeros without allocating them.  EBADF when the handle
+ * was not opened for reading (writing).  A negative position: EINVAL.
+ *
+ * mmap: MAP_SHARED maps [offset, offset + length) of the region; writes are
+ * seen by every handle and mapping at once.  MAP_PRIVATE works too, as
+ * copy-on-write: the region is never changed through it.  Errors:
+ *   EACCES	the handle was not opened for reading; or MAP_SHARED with
+ *		PROT_WRITE on a handle not opened for writing (mprotect() of
+ *		such a mapping to PROT_WRITE is EACCES too, the mapping never
+ *		being allowed to become writable)
+ *   ENXIO	any part of the range lies past the end of the region,
+ *		including a huge offset
+ *   EINVAL	length 0 or offset not page-aligned (from mmap itself)
+ *   EOVERFLOW	offset + length past 2^64 - 1 (from mmap itself, which
+ *		checks this for every character device; smaller huge
+ *		offsets reach kipc and get ENXIO)
+ * mremap() may shrink or move a mapping but not grow it (EFAULT).  A
+ * mapping keeps the region alive after unlink and after its handle is
+ * closed; a mapping split by munmap or mprotect of a part counts as two
+ * in the "mappings" sysfs file, as shm_nattch does.  After fork the child
+ * shares MAP_SHARED mappings.
+ */
 
 /**
  * struct kipc_shm_attr - creation attributes of a shared-memory region
@@ -345,7 +458,24 @@ struct kipc_shm_attr {
 	__u64 size;
 };
 
-/* (shared memory commands go here) */
+/**
+ * struct kipc_shm_stat - a region's size and counters (KIPC_SHM_IOC_STAT)
+ * @size:	bytes, a multiple of the page size
+ * @resident:	pages allocated so far
+ * @mappings:	live mappings (VMAs)
+ * @__pad:	zero
+ * @faults:	page faults served
+ */
+struct kipc_shm_stat {
+	__u64 size;
+	__u64 resident;
+	__u32 mappings;
+	__u32 __pad;
+	__u64 faults;
+};
+
+/* Fill struct kipc_shm_stat; any handle.  EBADF if not bound to a region. */
+#define KIPC_SHM_IOC_STAT	_IOR(KIPC_IOC_MAGIC, 0x50, struct kipc_shm_stat)
 
 /* ---- Kernel worker pools: numbers 0x70..0x7f ------------------------ */
 

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fault injection (debug kernel with FAILSLAB and FAIL_PAGE_ALLOC): make
+ * every allocation on a path fail once, in turn, with the task's fail-nth
+ * (Documentation/fault-injection/fault-injection.rst).  Each call must
+ * return success or a clean ENOMEM, and leave nothing half-made: the
+ * counts under /sys/kernel/kipc are back to their baseline after each
+ * round.  kmemleak (scanned by vm-run afterwards) must find nothing.
+ *
+ * Run by scripts/check-debug-extra; skips where the kernel cannot inject.
+ */
+#include <dirent.h>
+#include <mqueue.h>
+#include "../kselftest_harness.h"
+#include "kipc_test.h"
+#include "kipc.h"
+
+#define MAX_ROUNDS 400
+
+static int write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+static int fail_nth_fd = -1;
+
+/* Arm: the @n-th allocation from now on in this thread fails. */
+static void arm(int n)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%d", n);
+	if (pwrite(fail_nth_fd, buf, strlen(buf), 0) < 0)
+		abort();
+}
+
+/* Disarm; returns true if the armed failure was injected. */
+static bool disarm(void)
+{
+	char buf[16] = "";
+	ssize_t n = pread(fail_nth_fd, buf, sizeof(buf) - 1, 0);
+
+	if (n < 0)
+		abort();
+	buf[n] = '\0';
+	if (pwrite(fail_nth_fd, "0", 1, 0) < 0)
+		abort();
+	return atoi(buf) == 0;
+}
+
+static int count_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+struct snapshot {
+	int mq, sem, shm;
+	unsigned long long files;
+};
+
+static void snap(struct snapshot *s)
+{
+	s->mq = count_dir(KIPC_SYSFS "/mq");
+	s->sem = count_dir(KIPC_SYSFS "/sem");
+	s->shm = count_dir(KIPC_SYSFS "/shm");
+	s->files = kipc_sysfs_u64(KIPC_SYSFS "/stats/files_open");
+}
+
+FIXTURE(fault) {
+	char name[64];
+	struct snapshot base;
+};
+
+FIXTURE_SETUP(fault)
+{
+	char path[64];
+
+	KIPC_REQUIRE_MODULE(_metadata);
+	KIPC_REQUIRE_ROOT(_metadata);
+	if (access("/sys/kernel/debug/failslab", F_OK))
+		SKIP(return, "kernel without FAILSLAB/debugfs");
+	/* fail GFP_KERNEL allocations too, quietly (no stack dumps) */
+	ASSERT_EQ(0, write_str("/sys/kernel/debug/failslab/ignore-gfp-wait", "N"));
+	ASSERT_EQ(0, write_str("/sys/kernel/debug/failslab/verbose", "0"));
+	if (!access("/sys/kernel/debug/fail_page_alloc", F_OK)) {
+		write_str("/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N");
+		write_str("/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", "N");
+		write_str("/sys/kernel/debug/fail_page_alloc/verbose", "0");
+	}
+	snprintf(path, sizeof(path), "/proc/thread-self/fail-nth");
+	fail_nth_fd = open(path, O_RDWR);
+	ASSERT_LE(0, fail_nth_fd);
+	kipc_test_name(self->name, sizeof(self->name), "fault");
+	snap(&self->base);
+}
+
+FIXTURE_TEARDOWN(fault)
+{
+	if (fail_nth_fd >= 0) {
+		disarm();
+		close(fail_nth_fd);
+		fail_nth_fd = -1;
+	}
+}
+
+/*
+ * Run @op with the 1st, 2nd, ... allocation failing until a round finishes
+ * without the failure being used: then every site on the path has failed
+ * once.  @op returns 0 or -errno; @undo cleans up after a success.
+ */
+#define SWEEP(_op, _undo)						\
+	do {								\
+		int n, r, injected_rounds = 0;				\
+		struct snapshot now;					\
+									\
+		for (n = 1; n <= MAX_ROUNDS; n++) {			\
+			bool hit;					\
+									\
+			arm(n);						\
+			r = (_op);					\
+			hit = disarm();					\
+			EXPECT_TRUE(r == 0 || r == -ENOMEM)		\
+				TH_LOG("round %d: %s", n, strerror(-r)); \
+			if (r == 0)					\
+				_undo;					\
+			snap(&now);					\
+			EXPECT_EQ(self->base.mq, now.mq) TH_LOG("round %d", n); \
+			EXPECT_EQ(self->base.sem, now.sem) TH_LOG("round %d", n); \
+			EXPECT_EQ(self->base.shm, now.shm) TH_LOG("round %d", n); \
+			EXPECT_EQ(self->base.files, now.files) TH_LOG("round %d", n); \
+			if (!hit)					\
+				break;					\
+			injected_rounds++;				\
+		}							\
+		ASSERT_LT(n, MAX_ROUNDS + 1);				\
+		ASSERT_LT(0, injected_rounds);				\
+		TH_LOG("%d allocation sites failed in turn", injected_rounds); \
+	} while (0)
+
+static int mq_create(const char *name)
+{
+	struct mq_attr attr = { .mq_maxmsg = 4, .mq_msgsize = 128 };
+	int fd = kipc_mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, &attr);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+TEST_F(fault, mq_open_create)
+{
+	SWEEP(mq_create(self->name), kipc_mq_unlink(self->name));
+}
+
+static int mq_send_one(int fd)
+{
+	return kipc_mq_send(fd, "payload", 7, 3) ? -errno : 0;
+}
+
+static int mq_recv_one(int fd)
+{
+	char buf[128];
+	unsigned int prio;
+
+	return kipc_mq_receive(fd, buf, sizeof(buf), &prio) < 0 ? -errno : 0;
+}
+
+TEST_F(fault, mq_send_receive)
+{
+	struct mq_attr attr = { .mq_maxmsg = 4, .mq_msgsize = 128 };
+	int fd = kipc_mq_open(self->name, O_RDWR | O_CREAT | O_EXCL | O_NONBLOCK,
+			      0600, &attr);
+	struct mq_attr now;
+
+	ASSERT_LE(0, fd);
+	self->base.mq++;
+	self->base.files++;
+	/* a failed send leaves the queue as it was; a success is drained */
+	SWEEP(mq_send_one(fd), mq_recv_one(fd));
+	ASSERT_EQ(0, kipc_mq_getattr(fd, &now));
+	EXPECT_EQ(0, now.mq_curmsgs);
+	/* a failed receive must not lose the message */
+	ASSERT_EQ(0, mq_send_one(fd));
+	SWEEP(mq_recv_one(fd), mq_send_one(fd));
+	ASSERT_EQ(0, kipc_mq_getattr(fd, &now));
+	EXPECT_EQ(1, now.mq_curmsgs);
+	close(fd);
+	kipc_mq_unlink(self->name);
+}
+
+static int sem_create(const char *name)
+{
+	kipc_sem_t *s = kipc_sem_open(name, O_CREAT | O_EXCL, 0600, 1);
+
+	if (s == KIPC_SEM_FAILED)
+		return -errno;
+	kipc_sem_close(s);
+	return 0;
+}
+
+TEST_F(fault, sem_open_create)
+{
+	SWEEP(sem_create(self->name), kipc_sem_unlink(self->name));
+}
+
+TEST_HARNESS_MAIN
