@@ -1,4 +1,5 @@
 #!/bin/sh
+# title: processes talking to a pool of kernel threads through queues
 # Demo step: processes talk to kernel threads exactly as to each other,
 # through kipc queues.  An echo pool answers three sender processes, is
 # resized under way, and a checksum pool computes CRC32C in the kernel.
