@@ -42,8 +42,8 @@ static void kipc_mq_tree_order(struct kunit *test)
 		if (!spare)
 			spare = kzalloc(sizeof(*spare), GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, spare);
-		KUNIT_ASSERT_EQ(test, 0, kipc_mq_tree_insert(&t,
-				kipc_mq_test_msg(test, prios[i], i), &spare));
+		m = kipc_mq_test_msg(test, prios[i], i);
+		KUNIT_ASSERT_EQ(test, 0, kipc_mq_tree_insert(&t, m, &spare));
 	}
 	KUNIT_EXPECT_EQ(test, (long)ARRAY_SIZE(prios), t.count);
 	KUNIT_EXPECT_EQ(test, (u64)(ARRAY_SIZE(prios) * sizeof(u32)), t.bytes);
@@ -96,6 +96,7 @@ static void kipc_mq_tree_spare(struct kunit *test)
 static void kipc_mq_tree_purges(struct kunit *test)
 {
 	struct kipc_mq_prio *spare = NULL;
+	struct kipc_mq_msg *m;
 	struct kipc_mq_tree t;
 	unsigned int i;
 
@@ -104,8 +105,8 @@ static void kipc_mq_tree_purges(struct kunit *test)
 		if (!spare)
 			spare = kzalloc(sizeof(*spare), GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, spare);
-		KUNIT_ASSERT_EQ(test, 0, kipc_mq_tree_insert(&t,
-				kipc_mq_test_msg(test, i % 7, i), &spare));
+		m = kipc_mq_test_msg(test, i % 7, i);
+		KUNIT_ASSERT_EQ(test, 0, kipc_mq_tree_insert(&t, m, &spare));
 	}
 	kfree(spare);
 	/* everything goes; kmemleak in the debug guest checks the rest */
