@@ -75,8 +75,15 @@ static int kipc_bind(struct kipc_file *kf, struct kipc_type *type,
 {
 	struct file *file = kf->file;
 	struct kipc_obj *obj;
+	void *priv = NULL;
 	int acc, err;
 
+	/* before the object exists: nothing may fail after it was made */
+	if (type->priv_size) {
+		priv = kzalloc(type->priv_size, GFP_KERNEL_ACCOUNT);
+		if (!priv)
+			return -ENOMEM;
+	}
 	mutex_lock(&kf->bind_lock);
 	if (kf->type) {
 		err = -EBUSY;
@@ -90,14 +97,17 @@ static int kipc_bind(struct kipc_file *kf, struct kipc_type *type,
 	kf->obj = obj;
 	kf->acc = acc;
 	kf->flags = args->flags;
+	kf->priv = priv;
 	if (type->open) {
 		err = type->open(kf);
-		if (err) {
+		if (WARN_ON_ONCE(err)) {
 			kf->obj = NULL;
+			kf->priv = NULL;
 			kipc_obj_put(obj);
 			goto out;
 		}
 	}
+	priv = NULL;
 	atomic_inc(&obj->handles);
 	if (args->flags & KIPC_O_NONBLOCK) {
 		spin_lock(&file->f_lock);
@@ -110,6 +120,7 @@ static int kipc_bind(struct kipc_file *kf, struct kipc_type *type,
 	err = 0;
 out:
 	mutex_unlock(&kf->bind_lock);
+	kfree(priv);
 	return err;
 }
 

@@ -110,7 +110,12 @@ struct kipc_file {
  *		defaults) and charge @user; clean up itself when it fails.
  *		Called under @lock.
  * @destroy:	required; undo @create: the last reference is gone
- * @open:	a file is being bound (may set kf->priv); may fail
+ * @priv_size:	size of the per-handle state the registry allocates (zeroed)
+ *		into kf->priv before the object is opened or created, so
+ *		that binding cannot fail for lack of memory after it made an
+ *		object; @release frees it
+ * @open:	a file is being bound: initialise kf->priv.  Must not fail
+ *		once the object may have been created (return 0)
  * @release:	a bound file is released
  * @ioctl:	the type's commands on a bound file
  * @read:	read() on a bound file
@@ -133,6 +138,7 @@ struct kipc_type {
 	unsigned int ioc_last;
 	u32 flags_ok;
 	const struct attribute_group **obj_groups;
+	size_t priv_size;
 
 	int (*create)(struct kipc_obj *obj, const void *attr,
 		      struct kipc_user *user);

@@ -50,15 +50,12 @@ static void kipc_sem_destroy(struct kipc_obj *obj)
 	kipc_user_uncharge(obj->user, KIPC_RES_SEM, 1);
 }
 
+/* kf->priv was allocated, zeroed, before the semaphore could be created */
 static int kipc_sem_open(struct kipc_file *kf)
 {
-	struct kipc_sem_handle *h;
+	struct kipc_sem_handle *h = kf->priv;
 
-	h = kzalloc(sizeof(*h), GFP_KERNEL_ACCOUNT);
-	if (!h)
-		return -ENOMEM;
 	h->has_undo = kf->flags & KIPC_O_UNDO;
-	kf->priv = h;
 	return 0;
 }
 
@@ -303,6 +300,7 @@ struct kipc_type kipc_sem_type = {
 	.flags_ok	= KIPC_O_UNDO,
 	.create		= kipc_sem_create,
 	.destroy	= kipc_sem_destroy,
+	.priv_size	= sizeof(struct kipc_sem_handle),
 	.open		= kipc_sem_open,
 	.release	= kipc_sem_release,
 	.ioctl		= kipc_sem_ioctl,

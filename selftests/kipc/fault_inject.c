@@ -11,6 +11,7 @@
  */
 #include <dirent.h>
 #include <mqueue.h>
+#include <sys/mman.h>
 #include "../kselftest_harness.h"
 #include "kipc_test.h"
 #include "kipc.h"
@@ -71,7 +72,7 @@ static int count_dir(const char *path)
 }
 
 struct snapshot {
-	int mq, sem, shm;
+	int mq, sem, shm, pools;
 	unsigned long long files;
 };
 
@@ -80,6 +81,7 @@ static void snap(struct snapshot *s)
 	s->mq = count_dir(KIPC_SYSFS "/mq");
 	s->sem = count_dir(KIPC_SYSFS "/sem");
 	s->shm = count_dir(KIPC_SYSFS "/shm");
+	s->pools = count_dir(KIPC_SYSFS "/workers");
 	s->files = kipc_sysfs_u64(KIPC_SYSFS "/stats/files_open");
 }
 
@@ -144,6 +146,7 @@ FIXTURE_TEARDOWN(fault)
 			EXPECT_EQ(self->base.mq, now.mq) TH_LOG("round %d", n); \
 			EXPECT_EQ(self->base.sem, now.sem) TH_LOG("round %d", n); \
 			EXPECT_EQ(self->base.shm, now.shm) TH_LOG("round %d", n); \
+			EXPECT_EQ(self->base.pools, now.pools) TH_LOG("round %d", n); \
 			EXPECT_EQ(self->base.files, now.files) TH_LOG("round %d", n); \
 			if (!hit)					\
 				break;					\
@@ -219,6 +222,83 @@ static int sem_create(const char *name)
 TEST_F(fault, sem_open_create)
 {
 	SWEEP(sem_create(self->name), kipc_sem_unlink(self->name));
+}
+
+static int shm_create(const char *name)
+{
+	int fd = kipc_shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, 65536);
+
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+TEST_F(fault, shm_open_create)
+{
+	SWEEP(shm_create(self->name), kipc_shm_unlink(self->name));
+}
+
+/* Map, touch through pwrite (allocates a page), read back, unmap. */
+static int shm_map_write(int fd, int round)
+{
+	char buf[64], back[64];
+	void *p;
+
+	p = mmap(NULL, 65536, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	munmap(p, 65536);
+	memset(buf, 'a' + round % 26, sizeof(buf));
+	if (pwrite(fd, buf, sizeof(buf), 4096 * (round % 16)) != sizeof(buf))
+		return -errno;
+	if (pread(fd, back, sizeof(back), 4096 * (round % 16)) != sizeof(back))
+		return -errno;
+	return memcmp(buf, back, sizeof(buf)) ? -EIO : 0;
+}
+
+TEST_F(fault, shm_map_pwrite)
+{
+	int fd = kipc_shm_open(self->name, O_RDWR | O_CREAT | O_EXCL, 0600,
+			       65536);
+	int round = 0;
+
+	ASSERT_LE(0, fd);
+	self->base.shm++;
+	self->base.files++;
+	SWEEP(shm_map_write(fd, round++), (void)0);
+	close(fd);
+	kipc_shm_unlink(self->name);
+}
+
+static int worker_start(const char *in, const char *out,
+			unsigned long long *id)
+{
+	return kipc_worker_start(in, out, "echo", 2, id) ? -errno : 0;
+}
+
+TEST_F(fault, worker_start)
+{
+	struct mq_attr attr = { .mq_maxmsg = 4, .mq_msgsize = 64 };
+	char in[80], out[80];
+	unsigned long long id = 0;
+	int a, b;
+
+	snprintf(in, sizeof(in), "%s-in", self->name);
+	snprintf(out, sizeof(out), "%s-out", self->name);
+	a = kipc_mq_open(in, O_RDWR | O_CREAT | O_EXCL, 0600, &attr);
+	b = kipc_mq_open(out, O_RDWR | O_CREAT | O_EXCL, 0600, &attr);
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+	self->base.mq += 2;
+	self->base.files += 2;
+	if (self->base.pools < 0)
+		self->base.pools = count_dir(KIPC_SYSFS "/workers");
+	SWEEP(worker_start(in, out, &id), kipc_worker_stop(id));
+	close(a);
+	close(b);
+	kipc_mq_unlink(in);
+	kipc_mq_unlink(out);
 }
 
 TEST_HARNESS_MAIN
