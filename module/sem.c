@@ -152,7 +152,11 @@ static int kipc_sem_block(struct kipc_sem *sem, struct kipc_sem_handle *h,
 		if (signal_pending(current)) {
 			kipc_sem_count(sem, &c->st.interrupts,
 				       KIPC_SEM_T_INTERRUPTS);
-			ret = -ERESTARTSYS;
+			/*
+			 * -EINTR, never a restart: sem_wait(3) is one of the
+			 * calls SA_RESTART does not restart (signal(7)).
+			 */
+			ret = -EINTR;
 			break;
 		}
 		if (!left) {

@@ -97,8 +97,8 @@ int     kipc_mq_receivev(int mqd, struct kipc_msg *v, unsigned int n);
  * - kipc_sem_timedwait/_clockwait: NULL @abs is EINVAL; @clk must be
  *   CLOCK_REALTIME or CLOCK_MONOTONIC (EINVAL).  A bad timespec is EINVAL
  *   only when the call would block; the wait never ends before @abs.
- * - A signal interrupts a wait with EINTR; if the handler was installed
- *   with SA_RESTART the wait is restarted instead (timeouts are absolute).
+ * - A signal interrupts a wait with EINTR, with or without SA_RESTART,
+ *   as sem_wait(3) (signal(7): never restarted).
  * - kipc_sem_getvalue never stores a negative value (0 while tasks wait).
  * - kipc_sem_fd: the descriptor, readable (poll/epoll) while the value is
  *   above 0; do not close it (use kipc_sem_close).

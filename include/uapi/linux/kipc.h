@@ -393,8 +393,8 @@ struct kipc_sem_state {
  *   ETIMEDOUT	the absolute time passed on its clock (never earlier)
  *   EINVAL	bad clock or __pad (always); bad sec/nsec only when the call
  *		would block, as sem_timedwait
- *   EINTR	a signal (with SA_RESTART the call restarts; the time being
- *		absolute, this cannot lengthen the wait)
+ *   EINTR	a signal, with or without SA_RESTART: as sem_wait(3), a
+ *		semaphore wait is never restarted (signal(7))
  *   EBADF	handle not open for writing; EFAULT
  * A task already handed a unit when its timeout or signal comes keeps it
  * and returns success: no unit is ever lost.
