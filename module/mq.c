@@ -171,12 +171,15 @@ static bool kipc_mq_poll_wake(struct kipc_mq *mq, __poll_t events)
 
 /*
  * A priority node for the next insert, allocated before the lock because
- * nothing is allocated under it.  Racy peek: at worst one extra kmalloc.
+ * nothing is allocated under it.  The peek at @mq->spare is racy: another
+ * task may use the spare before we lock, and an insert then finds no node
+ * (-ENOMEM from kipc_mq_tree_insert).  The caller then retries with
+ * @force, and holding its own node it cannot fail again.
  */
-static struct kipc_mq_prio *kipc_mq_prealloc(struct kipc_mq *mq)
+static struct kipc_mq_prio *kipc_mq_prealloc(struct kipc_mq *mq, bool force)
 {
-	/* a stale answer only costs or saves one kmalloc */
-	if (data_race(mq->spare))
+	/* a stale answer costs one kmalloc or one retry */
+	if (!force && data_race(mq->spare))
 		return NULL;
 	return kmalloc(sizeof(struct kipc_mq_prio), GFP_KERNEL_ACCOUNT);
 }
@@ -205,13 +208,15 @@ long kipc_mq_do_send(struct kipc_mq *mq, struct kipc_mq_msg *msg,
 	struct kipc_mq_waiter *rcv, w;
 	struct kipc_mq_prio *node;
 	struct task_struct *wake = NULL;
-	bool queued = false;
+	bool queued = false, force = false;
 	ktime_t expires;
 	clockid_t clk;
 	long ret;
 
 again:
-	node = kipc_mq_prealloc(mq);
+	node = kipc_mq_prealloc(mq, force);
+	if (force && !node)
+		return -ENOMEM;
 	spin_lock(&mq->lock);
 	kipc_mq_keep_spare(mq, &node);
 	if (mq->tree.count >= mq->maxmsg) {
@@ -225,8 +230,11 @@ again:
 		ret = kipc_mq_wait(mq, &mq->senders, &mq->nr_senders, &w,
 				   expires, clk);
 		kfree(node);
-		if (ret == -EAGAIN)
+		if (ret == -EAGAIN) {
+			/* a receiver had no node for our priority */
+			force = true;
 			goto again;
+		}
 		return ret;
 	}
 	rcv = list_first_entry_or_null(&mq->receivers, struct kipc_mq_waiter,
@@ -240,8 +248,12 @@ again:
 		goto out_unlock;
 	}
 	ret = kipc_mq_tree_insert(&mq->tree, msg, &mq->spare);
-	if (ret)
-		goto out_unlock;
+	if (ret) {
+		/* the spare went meanwhile; node is NULL here */
+		spin_unlock(&mq->lock);
+		force = true;
+		goto again;
+	}
 	queued = true;
 	if (mq->tree.count > mq->peak)
 		mq->peak = mq->tree.count;
@@ -298,7 +310,7 @@ long kipc_mq_do_receive(struct kipc_mq *mq, bool nonblock,
 	clockid_t clk;
 	long ret;
 
-	node = kipc_mq_prealloc(mq);
+	node = kipc_mq_prealloc(mq, false);
 	spin_lock(&mq->lock);
 	kipc_mq_keep_spare(mq, &node);
 	if (!mq->tree.count) {
