@@ -1,4 +1,4 @@
-#!/bin/sh
+# title: semaphores: the lost-update race between processes, then a kipc semaphore
 # Demo step: kernel-managed named semaphores.  Four processes each add 1 to a
 # counter kept in a file, 50 times, by read-increment-write: first without
 # any lock (updates get lost), then guarded by one kipc semaphore (exact).

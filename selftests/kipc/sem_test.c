@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <sys/epoll.h>
+#include <sys/time.h>
 #include "../kselftest_harness.h"
 #include "sem_util.h"
 
@@ -217,6 +218,61 @@ TEST(errno_matrix_nobody)
 	KIPC_REQUIRE_MODULE(_metadata);
 	KIPC_REQUIRE_ROOT(_metadata);
 	EXPECT_EQ(0, kipc_as_nobody(errno_matrix, NULL));
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* The errnos that need a second process or a signal: EINTR, EOWNERDEAD. */
+static int intr_and_owner_dead(void *arg)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct itimerval it = { .it_value = { 0, 100000 } };
+	char name[64];
+	kipc_sem_t *s;
+	int ret = 0, p[2];
+	pid_t pid;
+	char c;
+
+	(void)arg;
+	kipc_test_name(name, sizeof(name), "nbi");
+	s = kipc_sem_open(name, O_CREAT | O_EXCL, 0600, 0);
+	if (!s)
+		return 100;
+	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART */
+	setitimer(ITIMER_REAL, &it, NULL);
+	errno = 0;
+	if (kipc_sem_wait(s) != -1 || errno != EINTR)
+		ret |= 1;
+	if (kipc_sem_post(s) || pipe(p))
+		ret |= 2;
+	pid = fork();
+	if (!pid) {
+		kipc_sem_t *u = kipc_sem_open(name, KIPC_SEM_UNDO);
+
+		if (!u || kipc_sem_wait(u) || write(p[1], "h", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	if (pid < 0 || read(p[0], &c, 1) != 1)
+		ret |= 4;
+	reap(pid);
+	errno = 0;
+	if (kipc_sem_trywait(s) != -1 || errno != EOWNERDEAD)
+		ret |= 8;
+	kipc_sem_close(s);
+	kipc_sem_unlink(name);
+	return ret;
+}
+
+TEST(eintr_and_owner_dead_as_nobody)
+{
+	KIPC_REQUIRE_MODULE(_metadata);
+	KIPC_REQUIRE_ROOT(_metadata);
+	EXPECT_EQ(0, kipc_as_nobody(intr_and_owner_dead, NULL));
 }
 
 /* root's 0600 semaphore, as seen by nobody */
