@@ -258,13 +258,30 @@ static struct kipc_mq_msgv *kipc_mq_batch_get(struct kipc_mq *mq,
 	return v;
 }
 
+/* Free @msgs[@from..@n) and the array. */
+static void kipc_mq_msgs_free(struct kipc_mq_msg **msgs, unsigned int from,
+			      unsigned int n)
+{
+	while (from < n)
+		kipc_mq_msg_free(msgs[from++]);
+	kfree(msgs);
+}
+
+/*
+ * All messages are allocated and copied in before the queue lock is taken,
+ * which is then taken once for the batch (kipc_mq_do_sendv).  A copy or
+ * allocation that fails ends the batch there, as a message that would
+ * block does: the ones before it are sent.
+ */
 static long kipc_mq_ioc_sendv(struct kipc_file *kf, void __user *uarg)
 {
 	struct kipc_mq *mq = kipc_mq_of(kf->obj);
+	struct kipc_mq_msg **msgs;
 	struct kipc_mq_batch b;
 	struct kipc_mq_msgv *v;
+	u64 bytes = 0;
 	long ret = 0;
-	u32 i;
+	u32 i, sent;
 
 	if (!(kf->acc & MAY_WRITE))
 		return -EBADF;
@@ -273,25 +290,66 @@ static long kipc_mq_ioc_sendv(struct kipc_file *kf, void __user *uarg)
 	v = kipc_mq_batch_get(mq, &b, true);
 	if (IS_ERR(v))
 		return PTR_ERR(v);
-	for (i = 0; i < b.n; i++) {
-		/* only the first message may block */
-		ret = kipc_mq_send_user(mq, u64_to_user_ptr(v[i].buf),
-					v[i].len, v[i].prio, &b.timeout,
-					i || kipc_file_nonblock(kf));
-		if (ret)
-			break;
+	msgs = kmalloc_array(b.n, sizeof(*msgs), GFP_KERNEL);
+	if (!msgs) {
+		kfree(v);
+		return -ENOMEM;
 	}
+	for (i = 0; i < b.n; i++) {
+		msgs[i] = kipc_mq_msg_alloc(v[i].len);
+		if (!msgs[i]) {
+			ret = -ENOMEM;
+			break;
+		}
+		if (copy_from_user(msgs[i]->data, u64_to_user_ptr(v[i].buf),
+				   v[i].len)) {
+			kipc_mq_msg_free(msgs[i]);
+			ret = -EFAULT;
+			break;
+		}
+		msgs[i]->prio = v[i].prio;
+	}
+	if (!i)
+		goto out;
+	ret = kipc_mq_do_sendv(mq, msgs, i, kipc_file_nonblock(kf),
+			       &b.timeout);
+	if (ret < 0) {
+		kipc_mq_msgs_free(msgs, 0, i);
+		goto out_v;
+	}
+	sent = ret;
+	/* sent messages may be freed by now: count from the vector */
+	while (ret--)
+		bytes += v[ret].len;
+	kipc_mq_count(mq, KIPC_MQ_SENT, sent);
+	kipc_mq_count(mq, KIPC_MQ_BYTES_SENT, bytes);
+	kipc_mq_msgs_free(msgs, sent, i);
+	ret = sent;
+	goto out_v;
+out:
+	kfree(msgs);
+out_v:
 	kfree(v);
-	return i ? i : ret;
+	return ret;
 }
 
+/*
+ * Up to n messages are taken under one lock hold (kipc_mq_do_receivev),
+ * then copied out after it is dropped.  If a copy faults, that message is
+ * lost and counts as received, as with the single command (the batch
+ * returns the number before it, or EFAULT for the first); the messages
+ * taken after it go back to the front of their priority, in order
+ * (kipc_mq_unreceive), so none is lost or reordered.
+ */
 static long kipc_mq_ioc_receivev(struct kipc_file *kf, void __user *uarg)
 {
 	struct kipc_mq *mq = kipc_mq_of(kf->obj);
+	struct kipc_mq_msg **msgs;
 	struct kipc_mq_batch b;
 	struct kipc_mq_msgv *v;
-	long ret = 0;
-	u32 i;
+	u32 i, got, taken;
+	u64 bytes = 0;
+	long ret;
 
 	if (!(kf->acc & MAY_READ))
 		return -EBADF;
@@ -300,18 +358,39 @@ static long kipc_mq_ioc_receivev(struct kipc_file *kf, void __user *uarg)
 	v = kipc_mq_batch_get(mq, &b, false);
 	if (IS_ERR(v))
 		return PTR_ERR(v);
-	for (i = 0; i < b.n; i++) {
-		ret = kipc_mq_receive_user(mq, u64_to_user_ptr(v[i].buf),
-					   v[i].len, &v[i].prio, &b.timeout,
-					   i || kipc_file_nonblock(kf));
-		if (ret < 0)
-			break;
-		v[i].len = ret;
+	msgs = kmalloc_array(b.n, sizeof(*msgs), GFP_KERNEL);
+	if (!msgs) {
+		kfree(v);
+		return -ENOMEM;
 	}
-	if (i && copy_to_user(u64_to_user_ptr(b.vec), v, i * sizeof(*v)))
+	ret = kipc_mq_do_receivev(mq, kipc_file_nonblock(kf), &b.timeout,
+				  msgs, b.n);
+	if (ret < 0)
+		goto out;
+	got = ret;
+	for (i = 0; i < got; i++) {
+		bytes += msgs[i]->len;
+		if (copy_to_user(u64_to_user_ptr(v[i].buf), msgs[i]->data,
+				 msgs[i]->len))
+			break;
+		v[i].len = msgs[i]->len;
+		v[i].prio = msgs[i]->prio;
+	}
+	taken = i < got ? i + 1 : got;	/* with the one that faulted */
+	if (i < got)
+		kipc_mq_unreceive(mq, msgs + taken, got - taken);
+	kipc_mq_count(mq, KIPC_MQ_RECEIVED, taken);
+	kipc_mq_count(mq, KIPC_MQ_BYTES_RECEIVED, bytes);
+	while (taken)
+		kipc_mq_msg_free(msgs[--taken]);
+	if (!i)
 		ret = -EFAULT;
-	else if (i)
+	else if (copy_to_user(u64_to_user_ptr(b.vec), v, i * sizeof(*v)))
+		ret = -EFAULT;
+	else
 		ret = i;
+out:
+	kfree(msgs);
 	kfree(v);
 	return ret;
 }
