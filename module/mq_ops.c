@@ -258,30 +258,50 @@ static struct kipc_mq_msgv *kipc_mq_batch_get(struct kipc_mq *mq,
 	return v;
 }
 
-/* Free @msgs[@from..@n) and the array. */
+/* Free @msgs[@from..@n) (not the array). */
 static void kipc_mq_msgs_free(struct kipc_mq_msg **msgs, unsigned int from,
 			      unsigned int n)
 {
 	while (from < n)
 		kipc_mq_msg_free(msgs[from++]);
-	kfree(msgs);
 }
 
 /*
- * All messages are allocated and copied in before the queue lock is taken,
- * which is then taken once for the batch (kipc_mq_do_sendv).  A copy or
+ * How many messages a batch should prepare now: the free slots plus the
+ * waiting receivers, from a racy peek, at least one for the first message
+ * (which may block).  The peek keeps a batch from allocating and copying
+ * messages that a full queue sends back; when it was low, the batch just
+ * prepares another chunk.
+ */
+static u32 kipc_mq_batch_room(struct kipc_mq *mq, u32 left, bool first)
+{
+	long room = mq->maxmsg;
+
+	/* lockless snapshots: a stale value only sizes a chunk */
+	room -= data_race(READ_ONCE(mq->tree.count));
+	/* lockless snapshot, as above */
+	room += data_race(READ_ONCE(mq->nr_receivers));
+
+	if (first && room < 1)
+		room = 1;
+	return room < 0 ? 0 : min_t(long, room, left);
+}
+
+/*
+ * Messages are allocated and copied in before the queue lock is taken,
+ * which is then taken once per chunk (kipc_mq_do_sendv).  A copy or an
  * allocation that fails ends the batch there, as a message that would
  * block does: the ones before it are sent.
  */
 static long kipc_mq_ioc_sendv(struct kipc_file *kf, void __user *uarg)
 {
 	struct kipc_mq *mq = kipc_mq_of(kf->obj);
+	u32 done = 0, i, k, end, sent;
 	struct kipc_mq_msg **msgs;
 	struct kipc_mq_batch b;
 	struct kipc_mq_msgv *v;
 	u64 bytes = 0;
 	long ret = 0;
-	u32 i, sent;
 
 	if (!(kf->acc & MAY_WRITE))
 		return -EBADF;
@@ -295,42 +315,51 @@ static long kipc_mq_ioc_sendv(struct kipc_file *kf, void __user *uarg)
 		kfree(v);
 		return -ENOMEM;
 	}
-	for (i = 0; i < b.n; i++) {
-		msgs[i] = kipc_mq_msg_alloc(v[i].len);
-		if (!msgs[i]) {
-			ret = -ENOMEM;
+	while (done < b.n) {
+		end = done + kipc_mq_batch_room(mq, b.n - done, !done);
+		if (end == done)
+			break;
+		for (i = done; i < end; i++) {
+			msgs[i] = kipc_mq_msg_alloc(v[i].len);
+			if (!msgs[i]) {
+				ret = -ENOMEM;
+				break;
+			}
+			if (copy_from_user(msgs[i]->data,
+					   u64_to_user_ptr(v[i].buf),
+					   v[i].len)) {
+				kipc_mq_msg_free(msgs[i]);
+				ret = -EFAULT;
+				break;
+			}
+			msgs[i]->prio = v[i].prio;
+		}
+		if (i == done)
+			break;
+		/* only the batch's first message may block */
+		ret = kipc_mq_do_sendv(mq, msgs + done, i - done,
+				       done || kipc_file_nonblock(kf),
+				       &b.timeout);
+		if (ret < 0) {
+			kipc_mq_msgs_free(msgs, done, i);
 			break;
 		}
-		if (copy_from_user(msgs[i]->data, u64_to_user_ptr(v[i].buf),
-				   v[i].len)) {
-			kipc_mq_msg_free(msgs[i]);
-			ret = -EFAULT;
+		sent = ret;
+		/* sent messages may be freed by now: count from the vector */
+		for (k = done; k < done + sent; k++)
+			bytes += v[k].len;
+		kipc_mq_msgs_free(msgs, done + sent, i);
+		done += sent;
+		if (done < end)		/* full, or a prepare failed */
 			break;
-		}
-		msgs[i]->prio = v[i].prio;
 	}
-	if (!i)
-		goto out;
-	ret = kipc_mq_do_sendv(mq, msgs, i, kipc_file_nonblock(kf),
-			       &b.timeout);
-	if (ret < 0) {
-		kipc_mq_msgs_free(msgs, 0, i);
-		goto out_v;
-	}
-	sent = ret;
-	/* sent messages may be freed by now: count from the vector */
-	while (ret--)
-		bytes += v[ret].len;
-	kipc_mq_count(mq, KIPC_MQ_SENT, sent);
-	kipc_mq_count(mq, KIPC_MQ_BYTES_SENT, bytes);
-	kipc_mq_msgs_free(msgs, sent, i);
-	ret = sent;
-	goto out_v;
-out:
 	kfree(msgs);
-out_v:
 	kfree(v);
-	return ret;
+	if (!done)
+		return ret;
+	kipc_mq_count(mq, KIPC_MQ_SENT, done);
+	kipc_mq_count(mq, KIPC_MQ_BYTES_SENT, bytes);
+	return done;
 }
 
 /*
