@@ -201,6 +201,7 @@ extern struct kobject *kipc_stats_kobj;
 extern struct kobject *kipc_limits_kobj;
 int kipc_sysfs_init(void);
 void kipc_sysfs_exit(void);
+void kipc_kobj_remove(struct kobject *kobj);
 
 /* sysfs_util.c: show/store helpers */
 int kipc_parse_u64(const char *buf, size_t count, u64 min, u64 max, u64 *val);

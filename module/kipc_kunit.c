@@ -13,6 +13,8 @@
 #include "sysfs_util.c"
 #include "timeout.c"
 #include "user.c"
+#include "sem_kunit.c"	/* the kipc_sem suite (sem_core.c) */
+#include "mq_kunit.c"	/* the kipc_mq suite (mq_msg.c) */
 
 static void kipc_name_valid(struct kunit *test)
 {
@@ -86,6 +88,9 @@ static void kipc_parse_refuses(struct kunit *test)
 						   U64_MAX, &v), "input #%zu", i);
 		KUNIT_EXPECT_EQ(test, 42ULL, v);	/* untouched */
 	}
+	/* the length counts: a NUL inside is not the end of the input */
+	KUNIT_EXPECT_EQ(test, -EINVAL, kipc_parse_u64("1\0junk", 6, 0, 9, &v));
+	KUNIT_EXPECT_EQ(test, -EINVAL, kipc_parse_u64("1\0", 2, 0, 9, &v));
 	memset(big, '1', 4096);
 	KUNIT_EXPECT_EQ(test, -EINVAL, kipc_parse_u64(big, 4096, 0, U64_MAX, &v));
 	KUNIT_EXPECT_EQ(test, -EINVAL, kipc_parse_u64("0", 1, 1, 3, &v));

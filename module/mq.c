@@ -163,6 +163,17 @@ out:
 	return ret;
 }
 
+/*
+ * @msg was accepted: queued or handed over.  Counted before the receiver
+ * can run, so that received never runs ahead of sent.
+ */
+static void kipc_mq_count_sent(struct kipc_mq *mq,
+			       const struct kipc_mq_msg *msg)
+{
+	kipc_mq_count(mq, KIPC_MQ_SENT, 1);
+	kipc_mq_count(mq, KIPC_MQ_BYTES_SENT, msg->len);
+}
+
 static bool kipc_mq_poll_wake(struct kipc_mq *mq, __poll_t events)
 {
 	/* the barrier in wq_has_sleeper pairs with the one in kipc_mq_poll */
@@ -201,9 +212,10 @@ static void kipc_mq_keep_spare(struct kipc_mq *mq, struct kipc_mq_prio **node)
  * @nonblock:	EAGAIN instead of blocking on a full queue
  * @t:		when to give up blocking (clock already validated)
  *
- * On success @msg belongs to the queue or a receiver; on error it is still
- * the caller's.  Return: 0, -EAGAIN, -ETIMEDOUT, -EINVAL (bad time when it
- * would block), -ENOMEM, -ERESTARTSYS.
+ * On success @msg belongs to the queue or a receiver (and is counted as
+ * sent); on error it is still the caller's.  Return: 0, -EAGAIN,
+ * -ETIMEDOUT, -EINVAL (bad time when it would block), -ENOMEM,
+ * -ERESTARTSYS.
  */
 long kipc_mq_do_send(struct kipc_mq *mq, struct kipc_mq_msg *msg,
 		     bool nonblock, const struct kipc_timeout *t)
@@ -245,6 +257,7 @@ again:
 	if (rcv) {
 		/* pipelined send: straight to the first waiting receiver */
 		rcv->msg = msg;
+		kipc_mq_count_sent(mq, msg);
 		wake = kipc_mq_complete(&mq->nr_receivers, rcv,
 					KIPC_MQ_READY);
 		ret = 0;
@@ -258,6 +271,7 @@ again:
 		goto again;
 	}
 	queued = true;
+	kipc_mq_count_sent(mq, msg);
 	if (mq->tree.count > mq->peak)
 		mq->peak = mq->tree.count;
 	if (mq->tree.count == 1)
@@ -291,6 +305,8 @@ static bool kipc_mq_pull_sender(struct kipc_mq *mq,
 		*wake = kipc_mq_complete(&mq->nr_senders, snd, KIPC_MQ_RETRY);
 		return false;
 	}
+	/* counted for the sender, which may run only after our count */
+	kipc_mq_count_sent(mq, snd->msg);
 	*wake = kipc_mq_complete(&mq->nr_senders, snd, KIPC_MQ_READY);
 	return true;
 }
@@ -649,8 +665,6 @@ long kipc_mq_ksend(struct kipc_obj *q, const void *buf, size_t len,
 		kipc_mq_msg_free(msg);
 		return ret == -ERESTARTSYS ? -EINTR : ret;
 	}
-	kipc_mq_count(mq, KIPC_MQ_SENT, 1);
-	kipc_mq_count(mq, KIPC_MQ_BYTES_SENT, len);
 	return 0;
 }
 

@@ -38,13 +38,9 @@ static long kipc_mq_send_user(struct kipc_mq *mq, const void __user *ubuf,
 	}
 	msg->prio = prio;
 	ret = kipc_mq_do_send(mq, msg, nonblock, t);
-	if (ret) {
-		kipc_mq_msg_free(msg);
-		return ret;
-	}
-	kipc_mq_count(mq, KIPC_MQ_SENT, 1);
-	kipc_mq_count(mq, KIPC_MQ_BYTES_SENT, len);
-	return 0;
+	if (ret)
+		kipc_mq_msg_free(msg);	/* not sent: still ours */
+	return ret;
 }
 
 /*

@@ -253,8 +253,7 @@ static int kipc_obj_publish(struct kipc_type *type, struct kipc_obj *fresh,
 
 err_kobj:
 	WRITE_ONCE(fresh->kobj, NULL);
-	kobject_del(kobj);
-	kobject_put(kobj);
+	kipc_kobj_remove(kobj);
 err_destroy:
 	type->destroy(fresh);
 	return err;
@@ -340,13 +339,8 @@ static void kipc_obj_unpublish(struct kipc_type *type, struct kipc_obj *obj)
 	rhashtable_remove_fast(&type->names, &obj->node, kipc_names_params);
 	obj->linked = false;
 	WRITE_ONCE(obj->kobj, NULL);
-	/*
-	 * Remove the directory now: the last kobject_put() may run the
-	 * release later (CONFIG_DEBUG_KOBJECT_RELEASE delays it), and a new
-	 * object may take the name at once.
-	 */
-	kobject_del(kobj);
-	kobject_put(kobj);
+	/* gone now, not at the release: a new object may take the name */
+	kipc_kobj_remove(kobj);
 }
 
 /*
@@ -410,8 +404,7 @@ static void kipc_obj_unlink_at_exit(void *ptr, void *arg)
 
 	obj->linked = false;
 	WRITE_ONCE(obj->kobj, NULL);
-	kobject_del(kobj);
-	kobject_put(kobj);
+	kipc_kobj_remove(kobj);
 	kipc_obj_put(obj);
 }
 
@@ -428,5 +421,5 @@ void kipc_type_unregister(struct kipc_type *type)
 	mutex_unlock(&type->lock);
 	WARN_ON(atomic_read(&type->nr_objects));
 	WRITE_ONCE(kipc_types[type->id], NULL);
-	kobject_put(type->dir);
+	kipc_kobj_remove(type->dir);
 }

@@ -547,7 +547,7 @@ int kipc_race_init(void)
 	return 0;
 
 err_kobj:
-	kobject_put(race_kobj);
+	kipc_kobj_remove(race_kobj);
 err_percpu:
 	free_percpu(race_percpu);
 	return err;
@@ -557,7 +557,7 @@ void kipc_race_exit(void)
 {
 	/* no new runs: removing the files waits for writers in progress */
 	kobject_del(race_kobj);
-	kobject_put(race_kobj);
+	kipc_kobj_remove(race_kobj);
 	mutex_lock(&race_lock);
 	if (race_state == RACE_RUNNING)
 		race_finish(RACE_CANCELLED);

@@ -19,6 +19,20 @@ static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kobj_attribute kipc_version_attr = __ATTR_RO(version);
 
+/*
+ * Remove a directory now and drop our reference.  The release may run
+ * seconds later (CONFIG_DEBUG_KOBJECT_RELEASE), and until kobject_del() the
+ * directory would stay visible: a module reloaded at once, or a new object
+ * taking the name, would find it still there (-EEXIST).
+ */
+void kipc_kobj_remove(struct kobject *kobj)
+{
+	if (!kobj)
+		return;
+	kobject_del(kobj);
+	kobject_put(kobj);
+}
+
 int kipc_sysfs_init(void)
 {
 	int err;
@@ -39,15 +53,15 @@ int kipc_sysfs_init(void)
 	return 0;
 
 err_stats:
-	kobject_put(kipc_stats_kobj);
+	kipc_kobj_remove(kipc_stats_kobj);
 err_root:
-	kobject_put(kipc_kobj);
+	kipc_kobj_remove(kipc_kobj);
 	return err;
 }
 
 void kipc_sysfs_exit(void)
 {
-	kobject_put(kipc_limits_kobj);
-	kobject_put(kipc_stats_kobj);
-	kobject_put(kipc_kobj);
+	kipc_kobj_remove(kipc_limits_kobj);
+	kipc_kobj_remove(kipc_stats_kobj);
+	kipc_kobj_remove(kipc_kobj);
 }

@@ -24,6 +24,9 @@ int kipc_parse_u64(const char *buf, size_t count, u64 min, u64 max, u64 *val)
 		count--;
 	if (!count || count >= sizeof(tmp))
 		return -EINVAL;
+	/* kstrtou64 would stop at a NUL and forgive another newline */
+	if (memchr(buf, '\0', count) || memchr(buf, '\n', count))
+		return -EINVAL;
 	memcpy(tmp, buf, count);
 	tmp[count] = '\0';
 	if (kstrtou64(tmp, 0, &v))

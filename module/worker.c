@@ -409,19 +409,20 @@ static long kipc_worker_start(void __user *uarg)
 	p->kobj = kobject_create_and_add(id, kipc_worker_dir());
 	if (!p->kobj)
 		goto err_unlock;
-	mutex_lock(&p->lock);
-	err = kipc_pool_grow(p, a.threads);
-	mutex_unlock(&p->lock);
-	if (err)
-		goto err_pool;
-	err = sysfs_create_groups(p->kobj, kipc_pool_groups);
-	if (err)
-		goto err_pool;
+	/* before any thread runs: a failure then has taken no message */
 	a.id = p->id;
 	if (copy_to_user(uarg, &a, sizeof(a))) {
 		err = -EFAULT;
 		goto err_pool;
 	}
+	err = sysfs_create_groups(p->kobj, kipc_pool_groups);
+	if (err)
+		goto err_pool;
+	mutex_lock(&p->lock);
+	err = kipc_pool_grow(p, a.threads);
+	mutex_unlock(&p->lock);
+	if (err)
+		goto err_pool;
 	atomic_inc(&kipc_worker_nr_pools);
 	list_add_tail(&p->node, &kipc_pools);
 	mutex_unlock(&kipc_workers_lock);

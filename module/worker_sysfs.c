@@ -348,7 +348,7 @@ int kipc_worker_sysfs_init(void)
 err_limits:
 	sysfs_remove_group(kipc_limits_kobj, &kipc_worker_limit_group);
 err_dir:
-	kobject_put(kipc_workers_kobj);
+	kipc_kobj_remove(kipc_workers_kobj);
 	return err;
 }
 
@@ -357,5 +357,5 @@ void kipc_worker_sysfs_exit(void)
 	sysfs_remove_group(kipc_stats_kobj, &kipc_worker_stats_group);
 	sysfs_remove_group(kipc_limits_kobj, &kipc_worker_limit_group);
 	kobject_del(kipc_workers_kobj);
-	kobject_put(kipc_workers_kobj);
+	kipc_kobj_remove(kipc_workers_kobj);
 }

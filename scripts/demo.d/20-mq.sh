@@ -6,22 +6,24 @@ kipcctl mq create $q --maxmsg 8 --msgsize 256
 echo "\$ ls $d"
 ls $d
 echo
-echo "# three producers send 40 messages each at priorities 0..2 while two"
-echo "# consumers take 60 each; twice a second we read the counters"
+echo "# three producers send 40 messages each at priorities 0..2; two"
+echo "# consumers join a second later and take 60 each.  The queue fills,"
+echo "# producers block, then it drains; twice a second we read the counters"
 for p in 0 1 2; do
 	( i=0; while [ $i -lt 40 ]; do
 		kipcctl mq send $q "from producer $p message $i" --prio $p
-		i=$((i + 1)); sleep 0.02; done ) &
+		i=$((i + 1)); done ) &
 done
 for c in 1 2; do
-	kipcctl mq recv $q --count 60 > /tmp/consumer$c.out &
+	( sleep 1; kipcctl --json mq recv $q --count 60 > /tmp/consumer$c.out ) &
 done
 n=0
 while [ $n -lt 8 ]; do
+	# received first: a message counts as sent before it can be received
+	r=$(cat $d/received)
 	printf 'curmsgs %-3s peak %-3s sent %-4s received %-4s blocked: senders %s receivers %s\n' \
-		"$(cat $d/curmsgs)" "$(cat $d/peak)" "$(cat $d/sent)" \
-		"$(cat $d/received)" "$(cat $d/blocked_senders)" \
-		"$(cat $d/blocked_receivers)"
+		"$(cat $d/curmsgs)" "$(cat $d/peak)" "$(cat $d/sent)" "$r" \
+		"$(cat $d/blocked_senders)" "$(cat $d/blocked_receivers)"
 	sleep 0.5
 	n=$((n + 1))
 done
@@ -30,6 +32,8 @@ echo
 echo "\$ kipcctl mq attr $q"
 kipcctl mq attr $q
 echo "# messages the consumers got: $(cat /tmp/consumer1.out /tmp/consumer2.out | grep -c producer) of 120"
+echo "\$ head -3 /tmp/consumer1.out"
+head -3 /tmp/consumer1.out
 echo
 echo "# priorities: an urgent message overtakes a queued one"
 kipcctl mq send $q "low" --prio 1

@@ -1,4 +1,5 @@
 #!/bin/sh
+# title: the race lab: kernel threads lose updates; what each lock costs
 # Demo step: the race lab.  Kernel threads, one per CPU, increment one shared
 # counter; without synchronisation updates are lost, every primitive keeps
 # them all, at its own price per increment.

@@ -41,6 +41,25 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * Load kipc.ko again after a test unloaded it.  A debug kernel
+ * (CONFIG_DEBUG_KOBJECT_RELEASE) may remove /sys/kernel/kipc a few seconds
+ * after the unload, and loading fails until it is gone: wait for that.
+ */
+static int kipc_reload(void)
+{
+	int ko, ret, i;
+
+	for (i = 0; i < 100 && access(KIPC_SYSFS, F_OK) == 0; i++)
+		usleep(100000);
+	ko = open(kipc_ko(), O_RDONLY | O_CLOEXEC);
+	if (ko < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, ko, "", 0) ? -errno : 0;
+	close(ko);
+	return ret;
+}
+
 /* Create (or open) a queue; fd or -errno. */
 static int q_open(const char *name, long maxmsg, long msgsize)
 {
@@ -226,6 +245,23 @@ static int worker_threads_alive(void)
 	return found;
 }
 
+/*
+ * kthread_stop() returns once the thread has exited, but its /proc entry
+ * goes a moment later: wait (up to 5 s) for the count to reach zero.
+ */
+static int worker_threads_alive_gone(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < 500; i++) {
+		n = worker_threads_alive();
+		if (n <= 0)
+			break;
+		usleep(10000);
+	}
+	return n;
+}
+
 /* The pid of one thread of pool @id, or -1. */
 static int pool_thread_pid(uint64_t id)
 {
@@ -336,8 +372,13 @@ static pid_t spawn_senders(const char *qname, pid_t pids[SENDERS],
 				_exit(2);
 			for (i = 0; i < per_sender; i++) {
 				fill_msg(&m, s, i);
-				if (q_send(fd, &m, sizeof(m), i % 8))
+				int err = q_send(fd, &m, sizeof(m), i % 8);
+
+				if (err) {
+					fprintf(stderr, "# sender %d: send %d: %s\n",
+						s, i, strerror(-err));
 					_exit(3);
+				}
 			}
 			_exit(0);
 		}
@@ -408,8 +449,19 @@ static void join_senders(struct __test_metadata *_metadata,
 	}
 }
 
+/*
+ * A debug kernel (lockdep, KASAN, kmemleak) under TCG moves messages some
+ * 30 times slower: there the traffic tests scale down (and say so) to stay
+ * within the time a test program gets; the stock kernel runs them in full.
+ */
+static int debug_kernel(void)
+{
+	return access("/proc/lockdep_stats", F_OK) == 0;
+}
+
 TEST_F_TIMEOUT(worker, echo_50000_from_4_processes, 240)
 {
+	int per = debug_kernel() ? PER_SENDER / 10 : PER_SENDER;
 	pid_t pids[SENDERS];
 	double t0;
 	int bad;
@@ -421,21 +473,22 @@ TEST_F_TIMEOUT(worker, echo_50000_from_4_processes, 240)
 	ASSERT_LE(0, self->out_fd);
 	ASSERT_EQ(0, w_start(self->in, self->out, KIPC_WORKER_ECHO, 4,
 			     &self->id));
+	if (per != PER_SENDER)
+		TH_LOG("debug kernel: %d messages instead of %d", SENDERS * per,
+		       SENDERS * PER_SENDER);
 	t0 = now_s();
-	ASSERT_EQ(0, spawn_senders(self->in, pids, PER_SENDER));
-	bad = check_echoes(_metadata, self->out_fd, self->id, PER_SENDER, 0,
-			   NULL);
+	ASSERT_EQ(0, spawn_senders(self->in, pids, per));
+	bad = check_echoes(_metadata, self->out_fd, self->id, per, 0, NULL);
 	join_senders(_metadata, pids);
 	EXPECT_EQ(0, bad);
-	EXPECT_EQ(SENDERS * PER_SENDER, w_processed(self->id, SENDERS * PER_SENDER));
+	EXPECT_EQ(SENDERS * per, w_processed(self->id, SENDERS * per));
 	EXPECT_EQ(0, w_u64(self->id, "errors"));
-	TH_LOG("%d messages echoed in %.2f s", SENDERS * PER_SENDER,
-	       now_s() - t0);
+	TH_LOG("%d messages echoed in %.2f s", SENDERS * per, now_s() - t0);
 }
 
 TEST_F_TIMEOUT(worker, resize_100_times_under_load, 240)
 {
-	int per = 5000, resizes = 0, bad;
+	int per = debug_kernel() ? 500 : 5000, resizes = 0, bad;
 	pid_t pids[SENDERS];
 	char buf[128];
 
@@ -448,9 +501,9 @@ TEST_F_TIMEOUT(worker, resize_100_times_under_load, 240)
 	ASSERT_EQ(0, w_start(self->in, self->out, KIPC_WORKER_ECHO, 3,
 			     &self->id));
 	ASSERT_EQ(0, spawn_senders(self->in, pids, per));
-	/* 20,000 answers, a resize every 200: 100 resizes */
-	bad = check_echoes(_metadata, self->out_fd, self->id, per, 200,
-			   &resizes);
+	/* 20,000 answers (debug: 2,000), a resize every 1%: 100 resizes */
+	bad = check_echoes(_metadata, self->out_fd, self->id, per,
+			   SENDERS * per / 100, &resizes);
 	join_senders(_metadata, pids);
 	EXPECT_EQ(0, bad);
 	EXPECT_EQ(100, resizes);
@@ -586,7 +639,7 @@ TEST_F(worker, stop_ends_blocked_threads_promptly)
 	EXPECT_GT(1.0, t) TH_LOG("stop on full output took %.3f s", t);
 	self->id = 0;
 	EXPECT_EQ(-ENOENT, w_stop(full));
-	EXPECT_EQ(0, worker_threads_alive());
+	EXPECT_EQ(0, worker_threads_alive_gone());
 }
 
 TEST_F(worker, knobs)
@@ -778,7 +831,7 @@ TEST_F_TIMEOUT(worker, rmmod_ends_blocked_pools, 60)
 {
 	char empty[64];
 	uint64_t a, b;
-	int ko, i, fd;
+	int i, fd;
 	double t;
 
 	WORKER_REQUIRE();
@@ -808,14 +861,17 @@ TEST_F_TIMEOUT(worker, rmmod_ends_blocked_pools, 60)
 	ASSERT_EQ(0, syscall(SYS_delete_module, "kipc", O_NONBLOCK))
 		TH_LOG("rmmod with pools: %s", strerror(errno));
 	t = now_s() - t;
-	EXPECT_GT(1.0, t) TH_LOG("rmmod took %.3f s", t);
-	EXPECT_EQ(0, worker_threads_alive());
+	/*
+	 * The pools end within a second; the rest of an unload (RCU grace
+	 * periods for the registry, KASAN's quarantine) takes seconds on a
+	 * debug kernel under TCG, so there the bound is 10 s.
+	 */
+	EXPECT_GT(debug_kernel() ? 10.0 : 1.0, t)
+		TH_LOG("rmmod took %.3f s", t);
+	TH_LOG("rmmod with 5 blocked threads took %.3f s", t);
+	EXPECT_EQ(0, worker_threads_alive_gone());
 
-	ko = open(kipc_ko(), O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, ko);
-	ASSERT_EQ(0, syscall(SYS_finit_module, ko, "", 0))
-		TH_LOG("reload: %s", strerror(errno));
-	close(ko);
+	ASSERT_EQ(0, kipc_reload()) TH_LOG("reload failed");
 }
 
 TEST_HARNESS_MAIN

@@ -289,8 +289,11 @@ int kipcctl_worker(int argc, char **argv)
 		usage(stderr);
 		return KIPCCTL_USAGE;
 	}
-	sub = argv[optind++];
-	/* options may also follow the subcommand */
+	sub = argv[optind];
+	/* options may also follow the subcommand: a fresh, permuting scan */
+	argc -= optind;
+	argv += optind;
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "t:n:c:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':

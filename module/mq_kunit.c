@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the message queue's pure logic (mq_msg.c): the priority
+ * tree (highest priority first, FIFO within a priority, the spare node)
+ * and the attribute arithmetic with its overflow edges.  #included by
+ * kipc_kunit.c, like the other files under test.
+ */
+#include <kunit/test.h>
+#include "mq_msg.c"
+
+static struct kipc_mq_msg *kipc_mq_test_msg(struct kunit *test,
+					    unsigned int prio, u32 id)
+{
+	struct kipc_mq_msg *m = kipc_mq_msg_alloc(sizeof(id));
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	m->prio = prio;
+	memcpy(m->data, &id, sizeof(id));
+	return m;
+}
+
+static u32 kipc_mq_test_id(const struct kipc_mq_msg *m)
+{
+	u32 id;
+
+	memcpy(&id, m->data, sizeof(id));
+	return id;
+}
+
+static void kipc_mq_tree_order(struct kunit *test)
+{
+	static const unsigned int prios[] = { 3, 1, 3, 7, 0, 7, 1, 32767, 3 };
+	/* ids (indexes above) in the order they must come out */
+	static const u32 expect[] = { 7, 3, 5, 0, 2, 8, 1, 6, 4 };
+	struct kipc_mq_prio *spare = NULL;
+	struct kipc_mq_tree t;
+	struct kipc_mq_msg *m;
+	size_t i;
+
+	kipc_mq_tree_init(&t);
+	for (i = 0; i < ARRAY_SIZE(prios); i++) {
+		if (!spare)
+			spare = kzalloc(sizeof(*spare), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, spare);
+		m = kipc_mq_test_msg(test, prios[i], i);
+		KUNIT_ASSERT_EQ(test, 0, kipc_mq_tree_insert(&t, m, &spare));
+	}
+	KUNIT_EXPECT_EQ(test, (long)ARRAY_SIZE(prios), t.count);
+	KUNIT_EXPECT_EQ(test, (u64)(ARRAY_SIZE(prios) * sizeof(u32)), t.bytes);
+	for (i = 0; i < ARRAY_SIZE(expect); i++) {
+		m = kipc_mq_tree_pop(&t, &spare);
+		KUNIT_ASSERT_NOT_NULL(test, m);
+		KUNIT_EXPECT_EQ_MSG(test, expect[i], kipc_mq_test_id(m),
+				    "pop #%zu", i);
+		KUNIT_EXPECT_EQ(test, prios[expect[i]], m->prio);
+		kipc_mq_msg_free(m);
+	}
+	KUNIT_EXPECT_NULL(test, kipc_mq_tree_pop(&t, &spare));
+	KUNIT_EXPECT_EQ(test, 0L, t.count);
+	KUNIT_EXPECT_EQ(test, 0ULL, t.bytes);
+	kfree(spare);
+}
+
+static void kipc_mq_tree_spare(struct kunit *test)
+{
+	struct kipc_mq_prio *spare = NULL;
+	struct kipc_mq_msg *a, *b, *m;
+	struct kipc_mq_tree t;
+
+	kipc_mq_tree_init(&t);
+	a = kipc_mq_test_msg(test, 5, 1);
+	/* a new priority needs a node: without one nothing changes */
+	KUNIT_EXPECT_EQ(test, -ENOMEM, kipc_mq_tree_insert(&t, a, &spare));
+	KUNIT_EXPECT_EQ(test, 0L, t.count);
+	KUNIT_EXPECT_NULL(test, kipc_mq_tree_pop(&t, &spare));
+
+	spare = kzalloc(sizeof(*spare), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, spare);
+	KUNIT_EXPECT_EQ(test, 0, kipc_mq_tree_insert(&t, a, &spare));
+	KUNIT_EXPECT_NULL(test, spare);		/* consumed */
+	/* the same priority needs no node */
+	b = kipc_mq_test_msg(test, 5, 2);
+	KUNIT_EXPECT_EQ(test, 0, kipc_mq_tree_insert(&t, b, &spare));
+
+	m = kipc_mq_tree_pop(&t, &spare);
+	KUNIT_EXPECT_PTR_EQ(test, a, m);
+	KUNIT_EXPECT_NULL(test, spare);		/* node still in use */
+	kipc_mq_msg_free(m);
+	m = kipc_mq_tree_pop(&t, &spare);
+	KUNIT_EXPECT_PTR_EQ(test, b, m);
+	KUNIT_EXPECT_NOT_NULL(test, spare);	/* emptied node kept */
+	kipc_mq_msg_free(m);
+	kfree(spare);
+}
+
+static void kipc_mq_tree_purges(struct kunit *test)
+{
+	struct kipc_mq_prio *spare = NULL;
+	struct kipc_mq_msg *m;
+	struct kipc_mq_tree t;
+	unsigned int i;
+
+	kipc_mq_tree_init(&t);
+	for (i = 0; i < 64; i++) {
+		if (!spare)
+			spare = kzalloc(sizeof(*spare), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, spare);
+		m = kipc_mq_test_msg(test, i % 7, i);
+		KUNIT_ASSERT_EQ(test, 0, kipc_mq_tree_insert(&t, m, &spare));
+	}
+	kfree(spare);
+	/* everything goes; kmemleak in the debug guest checks the rest */
+	kipc_mq_tree_purge(&t);
+	KUNIT_EXPECT_EQ(test, 0L, t.count);
+	KUNIT_EXPECT_NULL(test, t.rightmost);
+}
+
+static void kipc_mq_attr_arith(struct kunit *test)
+{
+	const u64 hdr = sizeof(struct kipc_mq_msg) + sizeof(struct kipc_mq_prio);
+	u64 bytes = 0;
+
+	KUNIT_EXPECT_EQ(test, 0, kipc_mq_attr_bytes(10, 8192, &bytes));
+	KUNIT_EXPECT_EQ(test, 10 * 8192 + 10 * hdr, bytes);
+	KUNIT_EXPECT_EQ(test, 0, kipc_mq_attr_bytes(1, 1, &bytes));
+	KUNIT_EXPECT_EQ(test, 1 + hdr, bytes);
+
+	KUNIT_EXPECT_EQ(test, -EINVAL, kipc_mq_attr_bytes(0, 1, &bytes));
+	KUNIT_EXPECT_EQ(test, -EINVAL, kipc_mq_attr_bytes(1, 0, &bytes));
+	KUNIT_EXPECT_EQ(test, -EINVAL, kipc_mq_attr_bytes(-1, 8, &bytes));
+	KUNIT_EXPECT_EQ(test, -EINVAL, kipc_mq_attr_bytes(8, S64_MIN, &bytes));
+	/* the product overflows 64 bits */
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			kipc_mq_attr_bytes(1LL << 32, 1LL << 32, &bytes));
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			kipc_mq_attr_bytes(S64_MAX, S64_MAX, &bytes));
+	/* the product fits, the headers on top do not */
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			kipc_mq_attr_bytes(1LL << 60, 15, &bytes));
+	/* just fits: 2^31 messages of 2^32 bytes */
+	KUNIT_EXPECT_EQ(test, 0, kipc_mq_attr_bytes(1LL << 31, 1LL << 32, &bytes));
+	KUNIT_EXPECT_EQ(test, (1ULL << 63) + (1ULL << 31) * hdr, bytes);
+}
+
+static void kipc_mq_attr_limits(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, 0, kipc_mq_attr_check(256, 65536, 256, 65536));
+	KUNIT_EXPECT_EQ(test, -EINVAL, kipc_mq_attr_check(257, 65536, 256, 65536));
+	KUNIT_EXPECT_EQ(test, -EINVAL, kipc_mq_attr_check(256, 65537, 256, 65536));
+	KUNIT_EXPECT_EQ(test, -EINVAL, kipc_mq_attr_check(0, 1, 256, 65536));
+	KUNIT_EXPECT_EQ(test, -EINVAL, kipc_mq_attr_check(1, -5, 256, 65536));
+	/* limits at U64_MAX leave only the overflow check */
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			kipc_mq_attr_check(S64_MAX, 2, U64_MAX, U64_MAX));
+}
+
+static struct kunit_case kipc_mq_cases[] = {
+	KUNIT_CASE(kipc_mq_tree_order),
+	KUNIT_CASE(kipc_mq_tree_spare),
+	KUNIT_CASE(kipc_mq_tree_purges),
+	KUNIT_CASE(kipc_mq_attr_arith),
+	KUNIT_CASE(kipc_mq_attr_limits),
+	{}
+};
+
+static struct kunit_suite kipc_mq_suite = {
+	.name = "kipc_mq",
+	.test_cases = kipc_mq_cases,
+};
+
+kunit_test_suite(kipc_mq_suite);
