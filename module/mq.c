@@ -449,8 +449,9 @@ long kipc_mq_do_sendv(struct kipc_mq *mq, struct kipc_mq_msg **msgs,
 	struct kipc_mq_waiter *rcv;
 	struct kipc_mq_wakes wk;
 	bool queued = false, stop = false;
-	unsigned int i = 0;
+	unsigned int i = 0, nr;
 	LIST_HEAD(pool);
+	u64 bytes;
 	long ret;
 
 	/*
@@ -465,6 +466,8 @@ long kipc_mq_do_sendv(struct kipc_mq *mq, struct kipc_mq_msg **msgs,
 	while (!stop && i < n) {
 		spin_lock(&mq->lock);
 		kipc_mq_pool_spare(mq, &pool);
+		nr = 0;
+		bytes = 0;
 		while (i < n) {
 			rcv = list_first_entry_or_null(&mq->receivers,
 						       struct kipc_mq_waiter,
@@ -472,7 +475,9 @@ long kipc_mq_do_sendv(struct kipc_mq *mq, struct kipc_mq_msg **msgs,
 			if (rcv) {
 				if (wk.n == KIPC_MQ_WAKE_MAX)
 					break;
-				rcv->msg = msgs[i++];
+				rcv->msg = msgs[i];
+				/* before it can run and free the message */
+				kipc_mq_count_sent(mq, msgs[i++]);
 				wk.task[wk.n++] =
 					kipc_mq_complete(&mq->nr_receivers,
 							 rcv, KIPC_MQ_READY);
@@ -485,7 +490,8 @@ long kipc_mq_do_sendv(struct kipc_mq *mq, struct kipc_mq_msg **msgs,
 				stop = true;
 				break;
 			}
-			i++;
+			bytes += msgs[i++]->len;
+			nr++;
 			queued = true;
 			if (mq->tree.count > mq->peak)
 				mq->peak = mq->tree.count;
@@ -493,6 +499,11 @@ long kipc_mq_do_sendv(struct kipc_mq *mq, struct kipc_mq_msg **msgs,
 				kipc_mq_notify_locked(mq);
 		}
 		kipc_mq_pool_spare(mq, &pool);
+		/* queued ones: counted before a receiver can take them */
+		if (nr) {
+			kipc_mq_count(mq, KIPC_MQ_SENT, nr);
+			kipc_mq_count(mq, KIPC_MQ_BYTES_SENT, bytes);
+		}
 		spin_unlock(&mq->lock);
 		kipc_mq_wake_all(&wk);
 		if (stop && !i) {

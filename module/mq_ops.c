@@ -292,11 +292,10 @@ static u32 kipc_mq_batch_room(struct kipc_mq *mq, u32 left, bool first)
 static long kipc_mq_ioc_sendv(struct kipc_file *kf, void __user *uarg)
 {
 	struct kipc_mq *mq = kipc_mq_of(kf->obj);
-	u32 done = 0, i, k, end, sent;
+	u32 done = 0, i, end, sent;
 	struct kipc_mq_msg **msgs;
 	struct kipc_mq_batch b;
 	struct kipc_mq_msgv *v;
-	u64 bytes = 0;
 	long ret = 0;
 
 	if (!(kf->acc & MAY_WRITE))
@@ -340,10 +339,7 @@ static long kipc_mq_ioc_sendv(struct kipc_file *kf, void __user *uarg)
 			kipc_mq_msgs_free(msgs, done, i);
 			break;
 		}
-		sent = ret;
-		/* sent messages may be freed by now: count from the vector */
-		for (k = done; k < done + sent; k++)
-			bytes += v[k].len;
+		sent = ret;	/* and counted, under the queue lock */
 		kipc_mq_msgs_free(msgs, done + sent, i);
 		done += sent;
 		if (done < end)		/* full, or a prepare failed */
@@ -351,11 +347,7 @@ static long kipc_mq_ioc_sendv(struct kipc_file *kf, void __user *uarg)
 	}
 	kfree(msgs);
 	kfree(v);
-	if (!done)
-		return ret;
-	kipc_mq_count(mq, KIPC_MQ_SENT, done);
-	kipc_mq_count(mq, KIPC_MQ_BYTES_SENT, bytes);
-	return done;
+	return done ? done : ret;
 }
 
 /*
