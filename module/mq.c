@@ -50,12 +50,15 @@ void kipc_mq_count(struct kipc_mq *mq, enum kipc_mq_stat i, u64 n)
 	kipc_mq_total_add(i, n);
 }
 
-static void kipc_mq_count_wait(struct kipc_mq *mq, ktime_t start)
+/*
+ * The histogram only needs a duration: the NMI-safe fast monotonic clock
+ * is a plain clocksource read, without ktime_get()'s seqcount retry loop.
+ */
+static void kipc_mq_count_wait(struct kipc_mq *mq, u64 start)
 {
 	unsigned int b;
 
-	b = kipc_hist_bucket(ktime_to_ns(ktime_sub(ktime_get(), start)),
-			     KIPC_MQ_HIST);
+	b = kipc_hist_bucket(ktime_get_mono_fast_ns() - start, KIPC_MQ_HIST);
 	this_cpu_inc(mq->stats->hist[b]);
 	kipc_mq_total_hist(b);
 }
@@ -109,7 +112,7 @@ static int kipc_mq_wait(struct kipc_mq *mq, struct list_head *list,
 			ktime_t expires, clockid_t clk)
 	__releases(&mq->lock)
 {
-	ktime_t start = ktime_get();
+	u64 start = ktime_get_mono_fast_ns();
 	int state, ret, left;
 
 	w->task = current;
@@ -356,6 +359,284 @@ out_unlock:
 		kipc_mq_poll_wake(mq, EPOLLOUT | EPOLLWRNORM);
 	kfree(node);
 	return ret;
+}
+
+/* ---- Batches (KIPC_MQ_IOC_SENDV / RECEIVEV) ----------------------------- */
+
+/*
+ * Tasks completed under one lock hold, woken after it is dropped (wake_q
+ * is not exported to modules).  When it is full the batch drops the lock,
+ * wakes them and goes on, so the array stays small and on the stack.
+ */
+#define KIPC_MQ_WAKE_MAX	16
+
+struct kipc_mq_wakes {
+	unsigned int n;
+	struct task_struct *task[KIPC_MQ_WAKE_MAX];
+};
+
+static void kipc_mq_wake_all(struct kipc_mq_wakes *wk)
+{
+	unsigned int i;
+
+	for (i = 0; i < wk->n; i++)
+		kipc_mq_wake(wk->task[i]);
+	wk->n = 0;
+}
+
+/* Runs of equal priority in @msgs: at most that many new tree nodes. */
+static unsigned int kipc_mq_prio_runs(struct kipc_mq_msg **msgs,
+				      unsigned int n)
+{
+	unsigned int i, runs = !!n;
+
+	for (i = 1; i < n; i++)
+		runs += msgs[i]->prio != msgs[i - 1]->prio;
+	return runs;
+}
+
+/* Up to @nr priority nodes on @pool (chained through ->msgs). */
+static void kipc_mq_pool_fill(struct list_head *pool, unsigned int nr,
+			      gfp_t gfp)
+{
+	struct kipc_mq_prio *node;
+
+	while (nr--) {
+		node = kmalloc(sizeof(*node), gfp);
+		if (!node)
+			return;
+		list_add(&node->msgs, pool);
+	}
+}
+
+/* Give the queue a spare node from @pool if it has none (lock held). */
+static void kipc_mq_pool_spare(struct kipc_mq *mq, struct list_head *pool)
+{
+	struct kipc_mq_prio *node;
+
+	lockdep_assert_held(&mq->lock);
+	if (mq->spare || list_empty(pool))
+		return;
+	node = list_first_entry(pool, struct kipc_mq_prio, msgs);
+	list_del(&node->msgs);
+	mq->spare = node;
+}
+
+static void kipc_mq_pool_free(struct list_head *pool)
+{
+	struct kipc_mq_prio *node, *tmp;
+
+	list_for_each_entry_safe(node, tmp, pool, msgs)
+		kfree(node);
+}
+
+/*
+ * kipc_mq_do_sendv() - queue @msgs[0..@n) in order, under one lock hold
+ *
+ * Only the first message may block (through kipc_mq_do_send(), with
+ * @nonblock and @t); the others go while there is room, to waiting
+ * receivers first, as the single path would.  Receivers are woken after
+ * the lock is dropped, at most KIPC_MQ_WAKE_MAX per hold.
+ *
+ * Return: how many of the first messages now belong to the queue or a
+ * receiver (the caller still owns the rest), or the first message's error
+ * (then it owns all of them).
+ */
+long kipc_mq_do_sendv(struct kipc_mq *mq, struct kipc_mq_msg **msgs,
+		      unsigned int n, bool nonblock,
+		      const struct kipc_timeout *t)
+{
+	struct kipc_mq_waiter *rcv;
+	struct kipc_mq_wakes wk;
+	bool queued = false, stop = false;
+	unsigned int i = 0, nr;
+	LIST_HEAD(pool);
+	u64 bytes;
+	long ret;
+
+	/*
+	 * One node per run of equal priorities, before the lock: enough for
+	 * every insert whatever other tasks do to the spare meanwhile, so the
+	 * batch only stops early for a full queue (or a failed kmalloc here).
+	 * One kmalloc per batch in the common case of a single priority.
+	 */
+	kipc_mq_pool_fill(&pool, kipc_mq_prio_runs(msgs, n),
+			  GFP_KERNEL_ACCOUNT);
+	wk.n = 0;
+	while (!stop && i < n) {
+		spin_lock(&mq->lock);
+		kipc_mq_pool_spare(mq, &pool);
+		nr = 0;
+		bytes = 0;
+		while (i < n) {
+			rcv = list_first_entry_or_null(&mq->receivers,
+						       struct kipc_mq_waiter,
+						       list);
+			if (rcv) {
+				if (wk.n == KIPC_MQ_WAKE_MAX)
+					break;
+				rcv->msg = msgs[i];
+				/* before it can run and free the message */
+				kipc_mq_count_sent(mq, msgs[i++]);
+				wk.task[wk.n++] =
+					kipc_mq_complete(&mq->nr_receivers,
+							 rcv, KIPC_MQ_READY);
+				continue;
+			}
+			kipc_mq_pool_spare(mq, &pool);
+			if (mq->tree.count >= mq->maxmsg ||
+			    kipc_mq_tree_insert(&mq->tree, msgs[i],
+						&mq->spare)) {
+				stop = true;
+				break;
+			}
+			bytes += msgs[i++]->len;
+			nr++;
+			queued = true;
+			if (mq->tree.count > mq->peak)
+				mq->peak = mq->tree.count;
+			if (mq->tree.count == 1)
+				kipc_mq_notify_locked(mq);
+		}
+		kipc_mq_pool_spare(mq, &pool);
+		/* queued ones: counted before a receiver can take them */
+		if (nr) {
+			kipc_mq_count(mq, KIPC_MQ_SENT, nr);
+			kipc_mq_count(mq, KIPC_MQ_BYTES_SENT, bytes);
+		}
+		spin_unlock(&mq->lock);
+		kipc_mq_wake_all(&wk);
+		if (stop && !i) {
+			/* the first one blocks, or retries, the single way */
+			ret = kipc_mq_do_send(mq, msgs[0], nonblock, t);
+			if (ret) {
+				kipc_mq_pool_free(&pool);
+				return ret;
+			}
+			i = 1;
+			stop = false;
+		}
+	}
+	if (queued)
+		kipc_mq_poll_wake(mq, EPOLLIN | EPOLLRDNORM);
+	kipc_mq_pool_free(&pool);
+	return i;
+}
+
+/*
+ * kipc_mq_do_receivev() - take up to @n messages into @out[], in order,
+ * under one lock hold
+ *
+ * Only the first may block (through kipc_mq_do_receive()); then it takes
+ * what is there, taking a waiting sender's message into each freed slot
+ * as the single path does.  Return: how many (>= 1; the caller frees
+ * them), or the first one's error.
+ */
+long kipc_mq_do_receivev(struct kipc_mq *mq, bool nonblock,
+			 const struct kipc_timeout *t,
+			 struct kipc_mq_msg **out, unsigned int n)
+{
+	struct task_struct *task;
+	struct kipc_mq_prio *node;
+	struct kipc_mq_wakes wk;
+	unsigned int i = 0;
+	bool room, more;
+	long ret;
+
+	wk.n = 0;
+	do {
+		node = kipc_mq_prealloc(mq, false);
+		spin_lock(&mq->lock);
+		kipc_mq_keep_spare(mq, &node);
+		if (!mq->tree.count) {
+			spin_unlock(&mq->lock);
+			kfree(node);
+			if (i)
+				break;
+			ret = kipc_mq_do_receive(mq, nonblock, t, &out[0]);
+			if (ret)
+				return ret;
+			i = 1;
+			more = true;
+			continue;
+		}
+		room = false;
+		while (i < n && mq->tree.count && wk.n < KIPC_MQ_WAKE_MAX) {
+			out[i++] = kipc_mq_tree_pop(&mq->tree, &mq->spare);
+			task = NULL;
+			if (!kipc_mq_pull_sender(mq, &task))
+				room = true;
+			if (task)
+				wk.task[wk.n++] = task;
+		}
+		/* go on only if the wake-up array cut the hold short */
+		more = i < n && mq->tree.count;
+		spin_unlock(&mq->lock);
+		kipc_mq_wake_all(&wk);
+		if (room)
+			kipc_mq_poll_wake(mq, EPOLLOUT | EPOLLWRNORM);
+		kfree(node);
+	} while (more && i < n);
+	return i;
+}
+
+/*
+ * kipc_mq_unreceive() - put back @msgs[0..@n), taken by a batch receive
+ * that could not copy them out: to waiting receivers first (the queue is
+ * empty when any wait), the rest in front of their priority, in order, so
+ * they come out next as if never taken.  The queue may then briefly hold
+ * more than maxmsg messages (at most KIPC_MQ_BATCH_MAX - 1 more); senders
+ * keep waiting until it is below again.  Cannot fail: the few priority
+ * nodes it may need are small allocations made with __GFP_NOFAIL.
+ */
+void kipc_mq_unreceive(struct kipc_mq *mq, struct kipc_mq_msg **msgs,
+		       unsigned int n)
+{
+	struct kipc_mq_waiter *rcv;
+	struct kipc_mq_wakes wk;
+	unsigned int i = 0, j;
+	bool was_empty;
+	LIST_HEAD(pool);
+
+	if (!n)
+		return;
+	kipc_mq_pool_fill(&pool, kipc_mq_prio_runs(msgs, n),
+			  GFP_KERNEL_ACCOUNT | __GFP_NOFAIL);
+	wk.n = 0;
+	for (;;) {
+		spin_lock(&mq->lock);
+		while (i < n && wk.n < KIPC_MQ_WAKE_MAX &&
+		       (rcv = list_first_entry_or_null(&mq->receivers,
+						       struct kipc_mq_waiter,
+						       list))) {
+			rcv->msg = msgs[i++];
+			wk.task[wk.n++] = kipc_mq_complete(&mq->nr_receivers,
+							   rcv, KIPC_MQ_READY);
+		}
+		if (i < n && !list_empty(&mq->receivers)) {
+			spin_unlock(&mq->lock);
+			kipc_mq_wake_all(&wk);
+			continue;
+		}
+		break;
+	}
+	was_empty = !mq->tree.count;
+	for (j = n; j-- > i;) {
+		kipc_mq_pool_spare(mq, &pool);
+		/* cannot fail: one node per run of priorities */
+		WARN_ON_ONCE(kipc_mq_tree_insert_front(&mq->tree, msgs[j],
+						       &mq->spare));
+	}
+	if (mq->tree.count > mq->peak)
+		mq->peak = mq->tree.count;
+	if (was_empty && mq->tree.count)
+		kipc_mq_notify_locked(mq);
+	kipc_mq_pool_spare(mq, &pool);
+	spin_unlock(&mq->lock);
+	kipc_mq_wake_all(&wk);
+	if (i < n)
+		kipc_mq_poll_wake(mq, EPOLLIN | EPOLLRDNORM);
+	kipc_mq_pool_free(&pool);
 }
 
 /* ---- In-kernel API (see mq.h) ------------------------------------------ */

@@ -189,6 +189,8 @@ void kipc_mq_msg_free(struct kipc_mq_msg *msg);
 void kipc_mq_tree_init(struct kipc_mq_tree *t);
 int kipc_mq_tree_insert(struct kipc_mq_tree *t, struct kipc_mq_msg *msg,
 			struct kipc_mq_prio **spare);
+int kipc_mq_tree_insert_front(struct kipc_mq_tree *t, struct kipc_mq_msg *msg,
+			      struct kipc_mq_prio **spare);
 struct kipc_mq_msg *kipc_mq_tree_pop(struct kipc_mq_tree *t,
 				     struct kipc_mq_prio **spare);
 void kipc_mq_tree_purge(struct kipc_mq_tree *t);
@@ -203,6 +205,14 @@ long kipc_mq_do_send(struct kipc_mq *mq, struct kipc_mq_msg *msg,
 long kipc_mq_do_receive(struct kipc_mq *mq, bool nonblock,
 			const struct kipc_timeout *t,
 			struct kipc_mq_msg **out);
+long kipc_mq_do_sendv(struct kipc_mq *mq, struct kipc_mq_msg **msgs,
+		      unsigned int n, bool nonblock,
+		      const struct kipc_timeout *t);
+long kipc_mq_do_receivev(struct kipc_mq *mq, bool nonblock,
+			 const struct kipc_timeout *t,
+			 struct kipc_mq_msg **out, unsigned int n);
+void kipc_mq_unreceive(struct kipc_mq *mq, struct kipc_mq_msg **msgs,
+		       unsigned int n);
 void kipc_mq_count(struct kipc_mq *mq, enum kipc_mq_stat i, u64 n);
 
 /* mq_ops.c: file operations of a bound handle */

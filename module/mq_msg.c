@@ -50,8 +50,8 @@ void kipc_mq_tree_init(struct kipc_mq_tree *t)
  * Return: 0, or -ENOMEM when a node is needed and *@spare is NULL (nothing
  * changed then).
  */
-int kipc_mq_tree_insert(struct kipc_mq_tree *t, struct kipc_mq_msg *msg,
-			struct kipc_mq_prio **spare)
+static int kipc_mq_tree_add(struct kipc_mq_tree *t, struct kipc_mq_msg *msg,
+			    struct kipc_mq_prio **spare, bool front)
 {
 	struct rb_node **p = &t->root.rb_node, *parent = NULL;
 	struct kipc_mq_prio *leaf;
@@ -80,10 +80,29 @@ int kipc_mq_tree_insert(struct kipc_mq_tree *t, struct kipc_mq_msg *msg,
 	if (rightmost)
 		t->rightmost = &leaf->node;
 found:
-	list_add_tail(&msg->list, &leaf->msgs);
+	if (front)
+		list_add(&msg->list, &leaf->msgs);
+	else
+		list_add_tail(&msg->list, &leaf->msgs);
 	t->count++;
 	t->bytes += msg->len;
 	return 0;
+}
+
+int kipc_mq_tree_insert(struct kipc_mq_tree *t, struct kipc_mq_msg *msg,
+			struct kipc_mq_prio **spare)
+{
+	return kipc_mq_tree_add(t, msg, spare, false);
+}
+
+/*
+ * kipc_mq_tree_insert_front() - as kipc_mq_tree_insert(), but in front of
+ * the messages of its priority: puts back a message taken too early.
+ */
+int kipc_mq_tree_insert_front(struct kipc_mq_tree *t, struct kipc_mq_msg *msg,
+			      struct kipc_mq_prio **spare)
+{
+	return kipc_mq_tree_add(t, msg, spare, true);
 }
 
 /*

@@ -254,13 +254,49 @@ static struct kipc_mq_msgv *kipc_mq_batch_get(struct kipc_mq *mq,
 	return v;
 }
 
+/* Free @msgs[@from..@n) (not the array). */
+static void kipc_mq_msgs_free(struct kipc_mq_msg **msgs, unsigned int from,
+			      unsigned int n)
+{
+	while (from < n)
+		kipc_mq_msg_free(msgs[from++]);
+}
+
+/*
+ * How many messages a batch should prepare now: the free slots plus the
+ * waiting receivers, from a racy peek, at least one for the first message
+ * (which may block).  The peek keeps a batch from allocating and copying
+ * messages that a full queue sends back; when it was low, the batch just
+ * prepares another chunk.
+ */
+static u32 kipc_mq_batch_room(struct kipc_mq *mq, u32 left, bool first)
+{
+	long room = mq->maxmsg;
+
+	/* lockless snapshots: a stale value only sizes a chunk */
+	room -= data_race(READ_ONCE(mq->tree.count));
+	/* lockless snapshot, as above */
+	room += data_race(READ_ONCE(mq->nr_receivers));
+
+	if (first && room < 1)
+		room = 1;
+	return room < 0 ? 0 : min_t(long, room, left);
+}
+
+/*
+ * Messages are allocated and copied in before the queue lock is taken,
+ * which is then taken once per chunk (kipc_mq_do_sendv).  A copy or an
+ * allocation that fails ends the batch there, as a message that would
+ * block does: the ones before it are sent.
+ */
 static long kipc_mq_ioc_sendv(struct kipc_file *kf, void __user *uarg)
 {
 	struct kipc_mq *mq = kipc_mq_of(kf->obj);
+	u32 done = 0, i, end, sent;
+	struct kipc_mq_msg **msgs;
 	struct kipc_mq_batch b;
 	struct kipc_mq_msgv *v;
 	long ret = 0;
-	u32 i;
 
 	if (!(kf->acc & MAY_WRITE))
 		return -EBADF;
@@ -269,25 +305,68 @@ static long kipc_mq_ioc_sendv(struct kipc_file *kf, void __user *uarg)
 	v = kipc_mq_batch_get(mq, &b, true);
 	if (IS_ERR(v))
 		return PTR_ERR(v);
-	for (i = 0; i < b.n; i++) {
-		/* only the first message may block */
-		ret = kipc_mq_send_user(mq, u64_to_user_ptr(v[i].buf),
-					v[i].len, v[i].prio, &b.timeout,
-					i || kipc_file_nonblock(kf));
-		if (ret)
+	msgs = kmalloc_array(b.n, sizeof(*msgs), GFP_KERNEL);
+	if (!msgs) {
+		kfree(v);
+		return -ENOMEM;
+	}
+	while (done < b.n) {
+		end = done + kipc_mq_batch_room(mq, b.n - done, !done);
+		if (end == done)
+			break;
+		for (i = done; i < end; i++) {
+			msgs[i] = kipc_mq_msg_alloc(v[i].len);
+			if (!msgs[i]) {
+				ret = -ENOMEM;
+				break;
+			}
+			if (copy_from_user(msgs[i]->data,
+					   u64_to_user_ptr(v[i].buf),
+					   v[i].len)) {
+				kipc_mq_msg_free(msgs[i]);
+				ret = -EFAULT;
+				break;
+			}
+			msgs[i]->prio = v[i].prio;
+		}
+		if (i == done)
+			break;
+		/* only the batch's first message may block */
+		ret = kipc_mq_do_sendv(mq, msgs + done, i - done,
+				       done || kipc_file_nonblock(kf),
+				       &b.timeout);
+		if (ret < 0) {
+			kipc_mq_msgs_free(msgs, done, i);
+			break;
+		}
+		sent = ret;	/* and counted, under the queue lock */
+		kipc_mq_msgs_free(msgs, done + sent, i);
+		done += sent;
+		if (done < end)		/* full, or a prepare failed */
 			break;
 	}
+	kfree(msgs);
 	kfree(v);
-	return i ? i : ret;
+	return done ? done : ret;
 }
 
+/*
+ * Up to n messages are taken under one lock hold (kipc_mq_do_receivev),
+ * then copied out after it is dropped.  If a copy faults, that message is
+ * lost and counts as received, as with the single command (the batch
+ * returns the number before it, or EFAULT for the first); the messages
+ * taken after it go back to the front of their priority, in order
+ * (kipc_mq_unreceive), so none is lost or reordered.
+ */
 static long kipc_mq_ioc_receivev(struct kipc_file *kf, void __user *uarg)
 {
 	struct kipc_mq *mq = kipc_mq_of(kf->obj);
+	struct kipc_mq_msg **msgs;
 	struct kipc_mq_batch b;
 	struct kipc_mq_msgv *v;
-	long ret = 0;
-	u32 i;
+	u32 i, got, taken;
+	u64 bytes = 0;
+	long ret;
 
 	if (!(kf->acc & MAY_READ))
 		return -EBADF;
@@ -296,18 +375,39 @@ static long kipc_mq_ioc_receivev(struct kipc_file *kf, void __user *uarg)
 	v = kipc_mq_batch_get(mq, &b, false);
 	if (IS_ERR(v))
 		return PTR_ERR(v);
-	for (i = 0; i < b.n; i++) {
-		ret = kipc_mq_receive_user(mq, u64_to_user_ptr(v[i].buf),
-					   v[i].len, &v[i].prio, &b.timeout,
-					   i || kipc_file_nonblock(kf));
-		if (ret < 0)
-			break;
-		v[i].len = ret;
+	msgs = kmalloc_array(b.n, sizeof(*msgs), GFP_KERNEL);
+	if (!msgs) {
+		kfree(v);
+		return -ENOMEM;
 	}
-	if (i && copy_to_user(u64_to_user_ptr(b.vec), v, i * sizeof(*v)))
+	ret = kipc_mq_do_receivev(mq, kipc_file_nonblock(kf), &b.timeout,
+				  msgs, b.n);
+	if (ret < 0)
+		goto out;
+	got = ret;
+	for (i = 0; i < got; i++) {
+		bytes += msgs[i]->len;
+		if (copy_to_user(u64_to_user_ptr(v[i].buf), msgs[i]->data,
+				 msgs[i]->len))
+			break;
+		v[i].len = msgs[i]->len;
+		v[i].prio = msgs[i]->prio;
+	}
+	taken = i < got ? i + 1 : got;	/* with the one that faulted */
+	if (i < got)
+		kipc_mq_unreceive(mq, msgs + taken, got - taken);
+	kipc_mq_count(mq, KIPC_MQ_RECEIVED, taken);
+	kipc_mq_count(mq, KIPC_MQ_BYTES_RECEIVED, bytes);
+	while (taken)
+		kipc_mq_msg_free(msgs[--taken]);
+	if (!i)
 		ret = -EFAULT;
-	else if (i)
+	else if (copy_to_user(u64_to_user_ptr(b.vec), v, i * sizeof(*v)))
+		ret = -EFAULT;
+	else
 		ret = i;
+out:
+	kfree(msgs);
 	kfree(v);
 	return ret;
 }

@@ -126,7 +126,8 @@ static int kipc_sem_block(struct kipc_sem *sem, struct kipc_sem_handle *h,
 	w.task = current;
 	w.prio = kipc_sem_waiter_prio(current);
 	w.undo = kipc_sem_undo_of(h);
-	w.start = ktime_get();
+	/* a duration only: the fast clock needs no seqcount loop */
+	w.start = ktime_get_mono_fast_ns();
 	kipc_sem_core_enqueue(c, &w);
 
 	for (;;) {

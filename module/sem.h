@@ -40,7 +40,8 @@ enum {
  * @prio:	its queueing priority (see the file comment), fixed
  * @undo:	the handle's undo count to charge on hand-off, or NULL;
  *		core->lock
- * @start:	ktime_get() when it started to block, for the histogram
+ * @start:	ktime_get_mono_fast_ns() when it started to block, for the
+ *		histogram
  * @state:	KIPC_SEM_*; written by the waker last (release), read by the
  *		waiter locklessly (acquire) or under core->lock.  Once it is
  *		not WAITING the waker no longer touches the structure.
@@ -50,7 +51,7 @@ struct kipc_sem_waiter {
 	struct task_struct *task;
 	int prio;
 	u32 *undo;
-	ktime_t start;
+	u64 start;
 	int state;
 };
 

@@ -663,6 +663,54 @@ TEST(batching)
 	close(fd);
 }
 
+/*
+ * A batch receive whose buffer faults: the messages before it are
+ * returned, the one that faulted is lost (counted as received, as with
+ * the single command), the ones after it stay queued, first, in order.
+ */
+TEST(batch_receive_fault_keeps_the_rest)
+{
+	char n[64], in[5][32], buf[32];
+	const char *out[5] = { "a", "b", "c", "d", "e" };
+	struct kipc_msg v[5];
+	unsigned int prio;
+	int fd, i;
+
+	KIPC_REQUIRE_MODULE(_metadata);
+	fd = mkq(qname(n, sizeof(n), "bfault"), O_RDWR | O_NONBLOCK, 8, 32);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < 5; i++)
+		v[i] = (struct kipc_msg){ (void *)out[i], 2, i < 3 ? 1 : 0 };
+	ASSERT_EQ(5, kipc_mq_sendv(fd, v, 5));
+	for (i = 0; i < 5; i++)
+		v[i] = (struct kipc_msg){ in[i], sizeof(in[i]), 99 };
+	v[1].buf = (void *)8;	/* faults */
+	/* a, then b faults; c, d, e go back */
+	EXPECT_EQ(1, kipc_mq_receivev(fd, v, 5));
+	EXPECT_STREQ("a", in[0]);
+	EXPECT_EQ(1, v[0].prio);
+	EXPECT_EQ(2, qstat(n, "received"));
+	EXPECT_EQ(3, qstat(n, "curmsgs"));
+	for (i = 2; i < 5; i++) {
+		EXPECT_EQ(2, kipc_mq_receive(fd, buf, sizeof(buf), &prio));
+		EXPECT_STREQ(out[i], buf);
+		EXPECT_EQ(i < 3 ? 1 : 0, prio);
+	}
+	/* the first faults: EFAULT, and the message counts as received */
+	v[0] = (struct kipc_msg){ (void *)out[0], 2, 0 };
+	v[1] = (struct kipc_msg){ (void *)out[1], 2, 0 };
+	ASSERT_EQ(2, kipc_mq_sendv(fd, v, 2));
+	v[0] = (struct kipc_msg){ (void *)8, sizeof(in[0]), 0 };
+	v[1] = (struct kipc_msg){ in[1], sizeof(in[1]), 0 };
+	EXPECT_EQ(-1, kipc_mq_receivev(fd, v, 2));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(1, qstat(n, "curmsgs"));
+	EXPECT_EQ(2, kipc_mq_receive(fd, buf, sizeof(buf), &prio));
+	EXPECT_STREQ("b", buf);
+	EXPECT_EQ(0, kipc_mq_unlink(n));
+	close(fd);
+}
+
 /* ---- Notification ------------------------------------------------------- */
 
 static volatile sig_atomic_t sig_count, sig_code, sig_pid;

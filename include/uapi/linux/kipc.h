@@ -301,7 +301,10 @@ struct kipc_mq_msgv {
  * the single command, with @timeout).  After the first, the call stops at
  * the first message that would block (full queue for SENDV, empty for
  * RECEIVEV) or fail.  RECEIVEV writes each received entry's @len and
- * @prio back.
+ * @prio back.  If RECEIVEV cannot write a message to its @buf (EFAULT),
+ * that message is lost and counts as received, as with the single
+ * command; the call returns the number before it (EFAULT for the first),
+ * and messages taken after it stay queued, first of their priority.
  *
  * Return: how many messages moved (>= 1), or the first message's error.
  */
