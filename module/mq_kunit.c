@@ -93,6 +93,58 @@ static void kipc_mq_tree_spare(struct kunit *test)
 	kfree(spare);
 }
 
+/* Messages taken too early go back in front of their priority, in order. */
+static void kipc_mq_tree_put_back(struct kunit *test)
+{
+	static const u32 expect[] = { 2, 1, 0, 3, 4 };
+	struct kipc_mq_prio *spare = NULL;
+	struct kipc_mq_msg *m, *taken[2];
+	struct kipc_mq_tree t;
+	size_t i;
+
+	kipc_mq_tree_init(&t);
+	for (i = 0; i < 5; i++) {
+		if (!spare)
+			spare = kzalloc(sizeof(*spare), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, spare);
+		/* ids 0..2 at priority 9, 3..4 at priority 1 */
+		m = kipc_mq_test_msg(test, i < 3 ? 9 : 1, i);
+		KUNIT_ASSERT_EQ(test, 0, kipc_mq_tree_insert(&t, m, &spare));
+	}
+	taken[0] = kipc_mq_tree_pop(&t, &spare);	/* id 0 */
+	taken[1] = kipc_mq_tree_pop(&t, &spare);	/* id 1 */
+	KUNIT_ASSERT_NOT_NULL(test, taken[1]);
+	/* put back the later one first, so the earlier ends up in front */
+	KUNIT_EXPECT_EQ(test, 0, kipc_mq_tree_insert_front(&t, taken[1], &spare));
+	m = kipc_mq_tree_pop(&t, &spare);		/* id 1 again */
+	KUNIT_EXPECT_EQ(test, 1U, kipc_mq_test_id(m));
+	/* now id 2 is first; put back 1 then 0 in front of it... */
+	KUNIT_EXPECT_EQ(test, 0, kipc_mq_tree_insert_front(&t, m, &spare));
+	KUNIT_EXPECT_EQ(test, 0, kipc_mq_tree_insert_front(&t, taken[0], &spare));
+	/* ...which gives 0 1 2; take 0 and 1 to check, then rebuild 2 1 0 */
+	m = kipc_mq_tree_pop(&t, &spare);
+	KUNIT_EXPECT_EQ(test, 0U, kipc_mq_test_id(m));
+	taken[0] = m;
+	m = kipc_mq_tree_pop(&t, &spare);
+	KUNIT_EXPECT_EQ(test, 1U, kipc_mq_test_id(m));
+	taken[1] = m;
+	m = kipc_mq_tree_pop(&t, &spare);
+	KUNIT_EXPECT_EQ(test, 2U, kipc_mq_test_id(m));
+	/* the priority's node emptied: putting back needs the spare node */
+	KUNIT_EXPECT_EQ(test, 0, kipc_mq_tree_insert_front(&t, taken[0], &spare));
+	KUNIT_EXPECT_EQ(test, 0, kipc_mq_tree_insert_front(&t, taken[1], &spare));
+	KUNIT_EXPECT_EQ(test, 0, kipc_mq_tree_insert_front(&t, m, &spare));
+	for (i = 0; i < ARRAY_SIZE(expect); i++) {
+		m = kipc_mq_tree_pop(&t, &spare);
+		KUNIT_ASSERT_NOT_NULL(test, m);
+		KUNIT_EXPECT_EQ_MSG(test, expect[i], kipc_mq_test_id(m),
+				    "pop #%zu", i);
+		kipc_mq_msg_free(m);
+	}
+	KUNIT_EXPECT_EQ(test, 0L, t.count);
+	kfree(spare);
+}
+
 static void kipc_mq_tree_purges(struct kunit *test)
 {
 	struct kipc_mq_prio *spare = NULL;
@@ -157,6 +209,7 @@ static void kipc_mq_attr_limits(struct kunit *test)
 static struct kunit_case kipc_mq_cases[] = {
 	KUNIT_CASE(kipc_mq_tree_order),
 	KUNIT_CASE(kipc_mq_tree_spare),
+	KUNIT_CASE(kipc_mq_tree_put_back),
 	KUNIT_CASE(kipc_mq_tree_purges),
 	KUNIT_CASE(kipc_mq_attr_arith),
 	KUNIT_CASE(kipc_mq_attr_limits),
