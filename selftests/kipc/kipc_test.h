@@ -7,6 +7,7 @@
 #ifndef KIPC_TEST_H
 #define KIPC_TEST_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <grp.h>
 #include <stdarg.h>
@@ -149,6 +150,51 @@ static inline int kipc_as_nobody(int (*fn)(void *), void *arg)
 	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
 		return -1;
 	return WEXITSTATUS(st);
+}
+
+/* Tasks whose comm starts with @prefix (kernel threads of kipc), or -1. */
+static inline int kipc_kthreads_alive(const char *prefix)
+{
+	DIR *dir = opendir("/proc");
+	struct dirent *d;
+	int found = 0;
+
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir))) {
+		char path[300], comm[64] = "";
+		FILE *f;
+
+		if (d->d_name[0] < '0' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) &&
+		    !strncmp(comm, prefix, strlen(prefix)))
+			found++;
+		fclose(f);
+	}
+	closedir(dir);
+	return found;
+}
+
+/*
+ * kthread_stop() returns once the thread has exited, but its /proc entry
+ * goes a moment later: wait (up to 5 s) for the count to reach zero.
+ */
+static inline int kipc_kthreads_gone(const char *prefix)
+{
+	int i, n = 0;
+
+	for (i = 0; i < 500; i++) {
+		n = kipc_kthreads_alive(prefix);
+		if (n <= 0)
+			break;
+		usleep(10000);
+	}
+	return n;
 }
 
 /* A name unique to this process and @tag, for tests that run side by side. */

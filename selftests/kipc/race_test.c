@@ -102,51 +102,6 @@ static void wait_run(char *state, size_t len, double limit)
 	}
 }
 
-/* Any kernel thread of the race lab still alive? */
-static int race_threads_alive(void)
-{
-	struct dirent *d;
-	int found = 0;
-	DIR *dir = opendir("/proc");
-
-	if (!dir)
-		return -1;
-	while ((d = readdir(dir))) {
-		char path[300], comm[64] = "";
-		FILE *f;
-
-		if (d->d_name[0] < '0' || d->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(comm, sizeof(comm), f) &&
-		    !strncmp(comm, "kipc_race", 9))
-			found++;
-		fclose(f);
-	}
-	closedir(dir);
-	return found;
-}
-
-/*
- * kthread_stop() returns once the thread has exited, but its /proc entry
- * goes a moment later: wait (up to 5 s) for the count to reach zero.
- */
-static int race_threads_alive_gone(void)
-{
-	int i, n = 0;
-
-	for (i = 0; i < 500; i++) {
-		n = race_threads_alive();
-		if (n <= 0)
-			break;
-		usleep(10000);
-	}
-	return n;
-}
-
 static int online_cpus(void)
 {
 	return (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -354,13 +309,13 @@ TEST_F(race, busy_during_run_and_cancel)
 	rread("threads", before, sizeof(before));
 	EXPECT_EQ(-EINVAL, rset("threads", "x"));
 	usleep(200000);
-	EXPECT_EQ(2, race_threads_alive());
+	EXPECT_EQ(2, kipc_kthreads_alive("kipc_race"));
 
 	/* cancelling is synchronous: the threads are gone when it returns */
 	ASSERT_EQ(0, rset("run", "0"));
 	rread("run", st, sizeof(st));
 	EXPECT_STREQ("cancelled", st);
-	EXPECT_EQ(0, race_threads_alive_gone());
+	EXPECT_EQ(0, kipc_kthreads_gone("kipc_race"));
 	exp = rget("expected");
 	EXPECT_LT(0, exp);
 	EXPECT_GT(2ULL * 4294967295ULL, exp);
@@ -386,11 +341,11 @@ TEST_F_TIMEOUT(race, rmmod_during_run_stops_threads, 60)
 	rread("run", st, sizeof(st));
 	ASSERT_STREQ("running", st);
 	usleep(100000);
-	EXPECT_EQ(4, race_threads_alive());
+	EXPECT_EQ(4, kipc_kthreads_alive("kipc_race"));
 
 	ASSERT_EQ(0, syscall(SYS_delete_module, "kipc", O_NONBLOCK))
 		TH_LOG("rmmod during a run: %s", strerror(errno));
-	alive = race_threads_alive_gone();
+	alive = kipc_kthreads_gone("kipc_race");
 	EXPECT_EQ(0, alive);
 
 	ASSERT_EQ(0, kipc_reload()) TH_LOG("reload failed");

@@ -217,51 +217,6 @@ static int w_wait_phase(uint64_t id, const char *what, unsigned int n,
 	}
 }
 
-/* Kernel threads of worker pools (comm "kipc_wk...") alive. */
-static int worker_threads_alive(void)
-{
-	DIR *dir = opendir("/proc");
-	struct dirent *d;
-	int found = 0;
-
-	if (!dir)
-		return -1;
-	while ((d = readdir(dir))) {
-		char path[300], comm[64] = "";
-		FILE *f;
-
-		if (d->d_name[0] < '0' || d->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(comm, sizeof(comm), f) &&
-		    !strncmp(comm, "kipc_wk", 7))
-			found++;
-		fclose(f);
-	}
-	closedir(dir);
-	return found;
-}
-
-/*
- * kthread_stop() returns once the thread has exited, but its /proc entry
- * goes a moment later: wait (up to 5 s) for the count to reach zero.
- */
-static int worker_threads_alive_gone(void)
-{
-	int i, n = 0;
-
-	for (i = 0; i < 500; i++) {
-		n = worker_threads_alive();
-		if (n <= 0)
-			break;
-		usleep(10000);
-	}
-	return n;
-}
-
 /* The pid of one thread of pool @id, or -1. */
 static int pool_thread_pid(uint64_t id)
 {
@@ -639,7 +594,7 @@ TEST_F(worker, stop_ends_blocked_threads_promptly)
 	EXPECT_GT(1.0, t) TH_LOG("stop on full output took %.3f s", t);
 	self->id = 0;
 	EXPECT_EQ(-ENOENT, w_stop(full));
-	EXPECT_EQ(0, worker_threads_alive_gone());
+	EXPECT_EQ(0, kipc_kthreads_gone("kipc_wk"));
 }
 
 TEST_F(worker, knobs)
@@ -869,7 +824,7 @@ TEST_F_TIMEOUT(worker, rmmod_ends_blocked_pools, 60)
 	EXPECT_GT(debug_kernel() ? 10.0 : 1.0, t)
 		TH_LOG("rmmod took %.3f s", t);
 	TH_LOG("rmmod with 5 blocked threads took %.3f s", t);
-	EXPECT_EQ(0, worker_threads_alive_gone());
+	EXPECT_EQ(0, kipc_kthreads_gone("kipc_wk"));
 
 	ASSERT_EQ(0, kipc_reload()) TH_LOG("reload failed");
 }

@@ -35,6 +35,8 @@ void kipcctl_json_str(FILE *f, const char *s);
 int kipcctl_parse_size(const char *s, unsigned long long *out);
 /* Parse seconds ("1.5") into a relative timespec; 0 on success. */
 int kipcctl_parse_seconds(const char *s, struct timespec *ts);
+/* Read a sysfs file's first line, without its newline: 0 or -errno. */
+int kipcctl_read_line(const char *path, char *buf, size_t len);
 /* A help request in argv[1]? (-h or --help) */
 bool kipcctl_wants_help(int argc, char **argv);
 

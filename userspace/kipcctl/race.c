@@ -62,23 +62,9 @@ static int race_write(const char *file, const char *val)
 static int race_read(const char *file, char *buf, size_t len)
 {
 	char path[256];
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), RACE_DIR "%s", file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0) {
-		n = -errno;
-		close(fd);
-		return n;
-	}
-	close(fd);
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
+	return kipcctl_read_line(path, buf, len);
 }
 
 static int race_read_u64(const char *file, unsigned long long *v)

@@ -39,23 +39,9 @@ static void usage(FILE *f)
 static int pool_read(const char *id, const char *file, char *buf, size_t len)
 {
 	char path[512];
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), WORKERS_DIR "/%s/%s", id, file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0) {
-		n = -errno;
-		close(fd);
-		return n;
-	}
-	close(fd);
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
+	return kipcctl_read_line(path, buf, len);
 }
 
 static int pool_write(const char *id, const char *file, const char *val)
