@@ -1,4 +1,5 @@
 #!/bin/sh
+# title: shared memory: a region from the shell, then a ring of 4 producers and 4 consumers
 # Demo step: named shared memory.  A region made and inspected from the
 # shell, then 4 producer and 4 consumer processes filling and draining a
 # ring in a region, guarded by kipc semaphores, while /sys shows the
