@@ -309,24 +309,6 @@ err_free:
 
 /* ---- sysfs ---------------------------------------------------------- */
 
-/*
- * kipc_parse_u64() hands the text to kstrtou64(), which stops at a NUL byte
- * and accepts one more newline: "1\0junk" and "1\n\n" would pass as 1.
- * Refuse those first, so a knob takes exactly one number and one optional
- * newline.
- */
-static int race_parse_u64(const char *buf, size_t count, u64 min, u64 max,
-			  u64 *val)
-{
-	size_t len = count;
-
-	if (len && buf[len - 1] == '\n')
-		len--;
-	if (memchr(buf, '\0', len) || memchr(buf, '\n', len))
-		return -EINVAL;
-	return kipc_parse_u64(buf, count, min, max, val);
-}
-
 static ssize_t threads_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
 {
@@ -339,7 +321,7 @@ static ssize_t threads_store(struct kobject *kobj, struct kobj_attribute *attr,
 	u64 v;
 	int err;
 
-	err = race_parse_u64(buf, count, 1, RACE_THREADS_MAX, &v);
+	err = kipc_parse_u64(buf, count, 1, RACE_THREADS_MAX, &v);
 	if (err)
 		return err;
 	mutex_lock(&race_lock);
@@ -364,7 +346,7 @@ static ssize_t iterations_store(struct kobject *kobj,
 	u64 v;
 	int err;
 
-	err = race_parse_u64(buf, count, 1, RACE_ITERATIONS_MAX, &v);
+	err = kipc_parse_u64(buf, count, 1, RACE_ITERATIONS_MAX, &v);
 	if (err)
 		return err;
 	mutex_lock(&race_lock);
@@ -438,7 +420,7 @@ static ssize_t run_store(struct kobject *kobj, struct kobj_attribute *attr,
 	u64 v;
 	int err;
 
-	err = race_parse_u64(buf, count, 0, 1, &v);
+	err = kipc_parse_u64(buf, count, 0, 1, &v);
 	if (err)
 		return err;
 	mutex_lock(&race_lock);

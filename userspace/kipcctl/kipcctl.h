@@ -37,6 +37,8 @@ int kipcctl_parse_size(const char *s, unsigned long long *out);
 int kipcctl_parse_seconds(const char *s, struct timespec *ts);
 /* Read a sysfs file's first line, without its newline: 0 or -errno. */
 int kipcctl_read_line(const char *path, char *buf, size_t len);
+/* Write @val to a sysfs file: 0 or -errno (the store's error). */
+int kipcctl_write_str(const char *path, const char *val);
 /* A help request in argv[1]? (-h or --help) */
 bool kipcctl_wants_help(int argc, char **argv);
 

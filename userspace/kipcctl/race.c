@@ -42,21 +42,9 @@ static void usage(FILE *f)
 static int race_write(const char *file, const char *val)
 {
 	char path[256];
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), RACE_DIR "%s", file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	if (n < 0) {
-		n = -errno;
-		close(fd);
-		return n;
-	}
-	close(fd);
-	return 0;
+	return kipcctl_write_str(path, val);
 }
 
 static int race_read(const char *file, char *buf, size_t len)

@@ -47,21 +47,9 @@ static int pool_read(const char *id, const char *file, char *buf, size_t len)
 static int pool_write(const char *id, const char *file, const char *val)
 {
 	char path[512];
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), WORKERS_DIR "/%s/%s", id, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	if (n < 0) {
-		n = -errno;
-		close(fd);
-		return n;
-	}
-	close(fd);
-	return 0;
+	return kipcctl_write_str(path, val);
 }
 
 static int parse_id(const char *s, unsigned long long *id)
