@@ -12,13 +12,6 @@
 #define MODULE_INIT_IGNORE_MODVERSIONS 1
 #endif
 
-static const char *kipc_ko(void)
-{
-	const char *ko = getenv("KIPC_KO");
-
-	return ko && *ko ? ko : "/lib/kipc/kipc.ko";
-}
-
 static void read_line(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "r");

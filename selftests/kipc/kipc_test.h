@@ -18,6 +18,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/kipc.h>
@@ -195,6 +197,42 @@ static inline int kipc_kthreads_gone(const char *prefix)
 		usleep(10000);
 	}
 	return n;
+}
+
+/* The module file to reload from: $KIPC_KO, else where vm-run puts it. */
+static inline const char *kipc_ko(void)
+{
+	const char *ko = getenv("KIPC_KO");
+
+	return ko && *ko ? ko : "/lib/kipc/kipc.ko";
+}
+
+/*
+ * Load kipc.ko again after a test unloaded it.  A debug kernel
+ * (CONFIG_DEBUG_KOBJECT_RELEASE) may remove /sys/kernel/kipc a few seconds
+ * after the unload, and loading fails until it is gone: wait for that.
+ */
+static inline int kipc_reload(void)
+{
+	int ko, ret, i;
+
+	for (i = 0; i < 100 && access(KIPC_SYSFS, F_OK) == 0; i++)
+		usleep(100000);
+	ko = open(kipc_ko(), O_RDONLY | O_CLOEXEC);
+	if (ko < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, ko, "", 0) ? -errno : 0;
+	close(ko);
+	return ret;
+}
+
+/* Seconds on CLOCK_MONOTONIC. */
+static inline double kipc_now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* A name unique to this process and @tag, for tests that run side by side. */

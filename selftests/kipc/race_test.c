@@ -21,13 +21,6 @@ static const char * const sync_exact[] = {
 	"atomic", "cmpxchg", "spinlock", "mutex", "semaphore", "percpu",
 };
 
-static const char *kipc_ko(void)
-{
-	const char *ko = getenv("KIPC_KO");
-
-	return ko && *ko ? ko : "/lib/kipc/kipc.ko";
-}
-
 static int rwrite(const char *file, const char *val, size_t len)
 {
 	char path[256];
@@ -62,41 +55,14 @@ static unsigned long long rget(const char *file)
 	return kipc_sysfs_u64(RACE "%s", file);
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/*
- * Load kipc.ko again after a test unloaded it.  A debug kernel
- * (CONFIG_DEBUG_KOBJECT_RELEASE) may remove /sys/kernel/kipc a few seconds
- * after the unload, and loading fails until it is gone: wait for that.
- */
-static int kipc_reload(void)
-{
-	int ko, ret, i;
-
-	for (i = 0; i < 100 && access(KIPC_SYSFS, F_OK) == 0; i++)
-		usleep(100000);
-	ko = open(kipc_ko(), O_RDONLY | O_CLOEXEC);
-	if (ko < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, ko, "", 0) ? -errno : 0;
-	close(ko);
-	return ret;
-}
-
 /* Wait (at most @limit s) for the run to leave "running"; its state. */
 static void wait_run(char *state, size_t len, double limit)
 {
-	double end = now_s() + limit;
+	double end = kipc_now_s() + limit;
 
 	for (;;) {
 		rread("run", state, len);
-		if (strcmp(state, "running") || now_s() > end)
+		if (strcmp(state, "running") || kipc_now_s() > end)
 			return;
 		usleep(10000);
 	}

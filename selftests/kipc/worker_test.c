@@ -26,40 +26,6 @@ struct tmsg {
 	uint8_t fill[MSG_SIZE - 8];
 };
 
-static const char *kipc_ko(void)
-{
-	const char *ko = getenv("KIPC_KO");
-
-	return ko && *ko ? ko : "/lib/kipc/kipc.ko";
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/*
- * Load kipc.ko again after a test unloaded it.  A debug kernel
- * (CONFIG_DEBUG_KOBJECT_RELEASE) may remove /sys/kernel/kipc a few seconds
- * after the unload, and loading fails until it is gone: wait for that.
- */
-static int kipc_reload(void)
-{
-	int ko, ret, i;
-
-	for (i = 0; i < 100 && access(KIPC_SYSFS, F_OK) == 0; i++)
-		usleep(100000);
-	ko = open(kipc_ko(), O_RDONLY | O_CLOEXEC);
-	if (ko < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, ko, "", 0) ? -errno : 0;
-	close(ko);
-	return ret;
-}
-
 /* Create (or open) a queue; fd or -errno. */
 static int q_open(const char *name, long maxmsg, long msgsize)
 {
@@ -203,7 +169,7 @@ static unsigned long long w_processed(uint64_t id, unsigned long long n)
 static int w_wait_phase(uint64_t id, const char *what, unsigned int n,
 			double sec)
 {
-	double end = now_s() + sec;
+	double end = kipc_now_s() + sec;
 	char buf[128], *p;
 
 	for (;;) {
@@ -211,7 +177,7 @@ static int w_wait_phase(uint64_t id, const char *what, unsigned int n,
 		p = strstr(buf, what);
 		if (p && strtoul(p + strlen(what) + 1, NULL, 10) >= n)
 			return 0;
-		if (now_s() > end)
+		if (kipc_now_s() > end)
 			return -1;
 		usleep(5000);
 	}
@@ -431,14 +397,14 @@ TEST_F_TIMEOUT(worker, echo_50000_from_4_processes, 240)
 	if (per != PER_SENDER)
 		TH_LOG("debug kernel: %d messages instead of %d", SENDERS * per,
 		       SENDERS * PER_SENDER);
-	t0 = now_s();
+	t0 = kipc_now_s();
 	ASSERT_EQ(0, spawn_senders(self->in, pids, per));
 	bad = check_echoes(_metadata, self->out_fd, self->id, per, 0, NULL);
 	join_senders(_metadata, pids);
 	EXPECT_EQ(0, bad);
 	EXPECT_EQ(SENDERS * per, w_processed(self->id, SENDERS * per));
 	EXPECT_EQ(0, w_u64(self->id, "errors"));
-	TH_LOG("%d messages echoed in %.2f s", SENDERS * per, now_s() - t0);
+	TH_LOG("%d messages echoed in %.2f s", SENDERS * per, kipc_now_s() - t0);
 }
 
 TEST_F_TIMEOUT(worker, resize_100_times_under_load, 240)
@@ -515,8 +481,8 @@ TEST_F(worker, sink_consumes_and_counts)
 	ASSERT_EQ(0, w_start(self->in, NULL, KIPC_WORKER_SINK, 2, &self->id));
 	for (i = 0; i < 100; i++)
 		ASSERT_EQ(0, q_send(self->in_fd, msg, sizeof(msg), i % 3));
-	end = now_s() + 20;
-	while (w_u64(self->id, "processed") < 100 && now_s() < end)
+	end = kipc_now_s() + 20;
+	while (w_u64(self->id, "processed") < 100 && kipc_now_s() < end)
 		usleep(10000);
 	EXPECT_EQ(100, w_u64(self->id, "processed"));
 	w_get(self->id, "op", msg, sizeof(msg));
@@ -576,9 +542,9 @@ TEST_F(worker, stop_ends_blocked_threads_promptly)
 	ASSERT_EQ(0, w_start(self->out, self->in, KIPC_WORKER_ECHO, 4,
 			     &self->id));
 	ASSERT_EQ(0, w_wait_phase(self->id, "receiving", 4, 20));
-	t = now_s();
+	t = kipc_now_s();
 	ASSERT_EQ(0, w_stop(self->id));
-	t = now_s() - t;
+	t = kipc_now_s() - t;
 	EXPECT_GT(1.0, t) TH_LOG("stop on empty input took %.3f s", t);
 	self->id = 0;
 
@@ -588,9 +554,9 @@ TEST_F(worker, stop_ends_blocked_threads_promptly)
 	for (i = 0; i < 4; i++)
 		ASSERT_EQ(0, q_send(self->in_fd, "m", 2, 0));
 	ASSERT_EQ(0, w_wait_phase(full, "sending", 3, 20));
-	t = now_s();
+	t = kipc_now_s();
 	ASSERT_EQ(0, w_stop(full));
-	t = now_s() - t;
+	t = kipc_now_s() - t;
 	EXPECT_GT(1.0, t) TH_LOG("stop on full output took %.3f s", t);
 	self->id = 0;
 	EXPECT_EQ(-ENOENT, w_stop(full));
@@ -812,10 +778,10 @@ TEST_F_TIMEOUT(worker, rmmod_ends_blocked_pools, 60)
 	close(self->out_fd);
 	self->in_fd = self->out_fd = -1;
 
-	t = now_s();
+	t = kipc_now_s();
 	ASSERT_EQ(0, syscall(SYS_delete_module, "kipc", O_NONBLOCK))
 		TH_LOG("rmmod with pools: %s", strerror(errno));
-	t = now_s() - t;
+	t = kipc_now_s() - t;
 	/*
 	 * The pools end within a second; the rest of an unload (RCU grace
 	 * periods for the registry, KASAN's quarantine) takes seconds on a
