@@ -224,7 +224,16 @@ static int worker_set(int argc, char **argv, const char *threads,
 	return KIPCCTL_OK;
 }
 
-int kipcctl_worker(int argc, char **argv)
+struct worker_opts {
+	const char *threads, *nice, *cpus;
+};
+
+/*
+ * One getopt scan with @optstring into @o.  Returns -1 when the scan
+ * ended normally, else the exit code (help or misuse).
+ */
+static int worker_getopt(int argc, char **argv, const char *optstring,
+			 struct worker_opts *o)
 {
 	static const struct option opts[] = {
 		{ "threads", required_argument, NULL, 't' },
@@ -234,19 +243,18 @@ int kipcctl_worker(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *threads = NULL, *nice = NULL, *cpus = NULL, *sub;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+t:n:c:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, optstring, opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
-			threads = optarg;
+			o->threads = optarg;
 			break;
 		case 'n':
-			nice = optarg;
+			o->nice = optarg;
 			break;
 		case 'c':
-			cpus = optarg;
+			o->cpus = optarg;
 			break;
 		case 'j':
 			kipcctl_json = true;
@@ -259,6 +267,18 @@ int kipcctl_worker(int argc, char **argv)
 			return KIPCCTL_USAGE;
 		}
 	}
+	return -1;
+}
+
+int kipcctl_worker(int argc, char **argv)
+{
+	struct worker_opts o = { NULL, NULL, NULL };
+	const char *threads, *nice, *cpus, *sub;
+	int ret;
+
+	ret = worker_getopt(argc, argv, "+t:n:c:jh", &o);
+	if (ret >= 0)
+		return ret;
 	if (optind >= argc) {
 		usage(stderr);
 		return KIPCCTL_USAGE;
@@ -268,28 +288,12 @@ int kipcctl_worker(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "t:n:c:jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			threads = optarg;
-			break;
-		case 'n':
-			nice = optarg;
-			break;
-		case 'c':
-			cpus = optarg;
-			break;
-		case 'j':
-			kipcctl_json = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return KIPCCTL_OK;
-		default:
-			usage(stderr);
-			return KIPCCTL_USAGE;
-		}
-	}
+	ret = worker_getopt(argc, argv, "t:n:c:jh", &o);
+	if (ret >= 0)
+		return ret;
+	threads = o.threads;
+	nice = o.nice;
+	cpus = o.cpus;
 	argc -= optind;
 	argv += optind;
 	if (!strcmp(sub, "start") && !nice && !cpus)
