@@ -196,6 +196,7 @@ struct kipc_type *kipc_type_by_id(u32 id);
 int kipc_timeout_check(const struct kipc_timeout *t, ktime_t *expires,
 		       clockid_t *clk);
 bool kipc_timeout_clock_ok(const struct kipc_timeout *t);
+int kipc_timeout_sleep(ktime_t expires, clockid_t clk);
 
 /* dev.c */
 int kipc_dev_init(void);

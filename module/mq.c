@@ -44,12 +44,6 @@ struct kipc_mq_waiter {
 	int state;
 };
 
-void kipc_mq_count(struct kipc_mq *mq, enum kipc_mq_stat i, u64 n)
-{
-	this_cpu_add(mq->stats->v[i], n);
-	kipc_mq_total_add(i, n);
-}
-
 /*
  * The histogram only needs a duration: the NMI-safe fast monotonic clock
  * is a plain clocksource read, without ktime_get()'s seqcount retry loop.
@@ -60,7 +54,7 @@ static void kipc_mq_count_wait(struct kipc_mq *mq, u64 start)
 
 	b = kipc_hist_bucket(ktime_get_mono_fast_ns() - start, KIPC_MQ_HIST);
 	this_cpu_inc(mq->stats->hist[b]);
-	kipc_mq_total_hist(b);
+	this_cpu_inc(kipc_mq_totals.hist[b]);
 }
 
 /* A kthread asked to stop must not sleep (kthread_stop waits for it). */
@@ -127,9 +121,7 @@ static int kipc_mq_wait(struct kipc_mq *mq, struct list_head *list,
 		if (kipc_mq_stopping())
 			__set_current_state(TASK_RUNNING);
 		else
-			left = schedule_hrtimeout_range_clock(&expires, 0,
-							      HRTIMER_MODE_ABS,
-							      clk);
+			left = kipc_timeout_sleep(expires, clk);
 		/* pairs with smp_store_release() in kipc_mq_complete() */
 		state = smp_load_acquire(&w->state);
 		if (state != KIPC_MQ_WAITING) {
@@ -666,14 +658,14 @@ long kipc_mq_ksend(struct kipc_obj *q, const void *buf, size_t len,
 		return -EINVAL;
 	if (len > mq->msgsize)
 		return -EMSGSIZE;
-	msg = kipc_mq_msg_alloc(len);
+	msg = kipc_mq_msg_get(mq, len);
 	if (!msg)
 		return -ENOMEM;
 	memcpy(msg->data, buf, len);
 	msg->prio = prio;
 	ret = kipc_mq_do_send(mq, msg, false, &kipc_mq_forever);
 	if (ret) {
-		kipc_mq_msg_free(msg);
+		kipc_mq_msg_put(mq, msg);
 		return ret == -ERESTARTSYS ? -EINTR : ret;
 	}
 	return 0;
@@ -697,7 +689,7 @@ long kipc_mq_kreceive(struct kipc_obj *q, void *buf, size_t len,
 	ret = msg->len;
 	kipc_mq_count(mq, KIPC_MQ_RECEIVED, 1);
 	kipc_mq_count(mq, KIPC_MQ_BYTES_RECEIVED, msg->len);
-	kipc_mq_msg_free(msg);
+	kipc_mq_msg_put(mq, msg);
 	return ret;
 }
 
@@ -744,6 +736,8 @@ static int kipc_mq_create(struct kipc_obj *obj, const void *attr,
 	mq->maxmsg = maxmsg;
 	mq->msgsize = msgsize;
 	spin_lock_init(&mq->lock);
+	spin_lock_init(&mq->cache_lock);
+	INIT_LIST_HEAD(&mq->cache);
 	kipc_mq_tree_init(&mq->tree);
 	INIT_LIST_HEAD(&mq->senders);
 	INIT_LIST_HEAD(&mq->receivers);
@@ -760,6 +754,7 @@ static void kipc_mq_destroy(struct kipc_obj *obj)
 	WARN_ON_ONCE(!list_empty(&mq->senders) ||
 		     !list_empty(&mq->receivers) || mq->notify_pid);
 	kipc_mq_tree_purge(&mq->tree);
+	kipc_mq_cache_purge(mq);
 	kfree(mq->spare);
 	free_percpu(mq->stats);
 	kipc_user_uncharge(obj->user, KIPC_RES_MQ_BYTES, mq->charged);

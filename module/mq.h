@@ -75,12 +75,14 @@ size_t kipc_mq_msgsize(struct kipc_obj *q);
  * struct kipc_mq_msg - one message
  * @list:	in its priority node's FIFO, or owned by one task
  * @len:	bytes in @data
+ * @cap:	room in @data (the queue's msgsize for a recyclable buffer)
  * @prio:	priority
- * @data:	the payload (allocated with the message, kvmalloc)
+ * @data:	the payload (allocated with the message: slab or vmalloc)
  */
 struct kipc_mq_msg {
 	struct list_head list;
 	size_t len;
+	size_t cap;
 	unsigned int prio;
 	char data[];
 };
@@ -153,6 +155,9 @@ struct kipc_mq_pcpu {
  * @msgsize:	largest message in bytes, fixed
  * @charged:	bytes reserved from the creator's per-user limit, fixed
  * @stats:	per-CPU counters and wait-time histogram
+ * @cache_lock:	protects @cache and @nr_cached
+ * @cache:	recycled full-size message buffers, newest first (cache_lock)
+ * @nr_cached:	length of @cache (cache_lock; peeked without it)
  */
 struct kipc_mq {
 	struct kipc_obj obj;
@@ -176,11 +181,29 @@ struct kipc_mq {
 	long msgsize;
 	u64 charged;
 	struct kipc_mq_pcpu __percpu *stats;
+	spinlock_t cache_lock;	/* the recycled buffers, not the queue */
+	struct list_head cache;
+	unsigned int nr_cached;
 };
 
 static inline struct kipc_mq *kipc_mq_of(struct kipc_obj *obj)
 {
 	return container_of(obj, struct kipc_mq, obj);
+}
+
+/* mq_sysfs.c: the totals over every queue that ever lived */
+DECLARE_PER_CPU(struct kipc_mq_pcpu, kipc_mq_totals);
+
+/*
+ * Count @n in the queue's and the global counters: per CPU, so the hot
+ * paths write only their own CPU's lines; inline, since every send and
+ * receive counts twice.
+ */
+static inline void kipc_mq_count(struct kipc_mq *mq, enum kipc_mq_stat i,
+				 u64 n)
+{
+	this_cpu_add(mq->stats->v[i], n);
+	this_cpu_add(kipc_mq_totals.v[i], n);
 }
 
 /* mq_msg.c: messages and the priority tree; pure, KUnit-callable */
@@ -198,6 +221,17 @@ int kipc_mq_attr_bytes(s64 maxmsg, s64 msgsize, u64 *bytes);
 int kipc_mq_attr_check(s64 maxmsg, s64 msgsize, u64 maxmsg_max,
 		       u64 msgsize_max);
 
+/* mq_cache.c: recycled message buffers */
+unsigned int kipc_mq_cache_take(struct kipc_mq *mq, struct kipc_mq_msg **out,
+				unsigned int n);
+struct kipc_mq_msg *kipc_mq_msg_new(struct kipc_mq *mq, size_t len,
+				    struct kipc_mq_msg *buf);
+struct kipc_mq_msg *kipc_mq_msg_get(struct kipc_mq *mq, size_t len);
+void kipc_mq_msgs_put(struct kipc_mq *mq, struct kipc_mq_msg **msgs,
+		      unsigned int n);
+void kipc_mq_msg_put(struct kipc_mq *mq, struct kipc_mq_msg *msg);
+void kipc_mq_cache_purge(struct kipc_mq *mq);
+
 /* mq.c: the queue's core, used by the file operations in mq_ops.c */
 extern struct kipc_type kipc_mq_type;
 long kipc_mq_do_send(struct kipc_mq *mq, struct kipc_mq_msg *msg,
@@ -213,7 +247,6 @@ long kipc_mq_do_receivev(struct kipc_mq *mq, bool nonblock,
 			 struct kipc_mq_msg **out, unsigned int n);
 void kipc_mq_unreceive(struct kipc_mq *mq, struct kipc_mq_msg **msgs,
 		       unsigned int n);
-void kipc_mq_count(struct kipc_mq *mq, enum kipc_mq_stat i, u64 n);
 
 /* mq_ops.c: file operations of a bound handle */
 long kipc_mq_ioctl(struct kipc_file *kf, unsigned int cmd, void __user *arg);
@@ -235,8 +268,6 @@ extern struct kipc_limit kipc_limit_mq_msgsize_default;
 extern struct kipc_limit kipc_limit_mq_bytes_per_user;
 void kipc_mq_stats_sum(struct kipc_mq_pcpu __percpu *pc,
 		       struct kipc_mq_pcpu *sum);
-void kipc_mq_total_add(enum kipc_mq_stat i, u64 n);
-void kipc_mq_total_hist(unsigned int bucket);
 void kipc_mq_lifecycle(bool created);
 int kipc_mq_sysfs_init(void);
 void kipc_mq_sysfs_exit(void);

@@ -29,17 +29,17 @@ static long kipc_mq_send_user(struct kipc_mq *mq, const void __user *ubuf,
 		return -EINVAL;
 	if (len > mq->msgsize)
 		return -EMSGSIZE;
-	msg = kipc_mq_msg_alloc(len);
+	msg = kipc_mq_msg_get(mq, len);
 	if (!msg)
 		return -ENOMEM;
 	if (copy_from_user(msg->data, ubuf, len)) {
-		kipc_mq_msg_free(msg);
+		kipc_mq_msg_put(mq, msg);
 		return -EFAULT;
 	}
 	msg->prio = prio;
 	ret = kipc_mq_do_send(mq, msg, nonblock, t);
 	if (ret)
-		kipc_mq_msg_free(msg);	/* not sent: still ours */
+		kipc_mq_msg_put(mq, msg);	/* not sent: still ours */
 	return ret;
 }
 
@@ -66,20 +66,52 @@ static long kipc_mq_receive_user(struct kipc_mq *mq, void __user *ubuf,
 	*prio = msg->prio;
 	kipc_mq_count(mq, KIPC_MQ_RECEIVED, 1);
 	kipc_mq_count(mq, KIPC_MQ_BYTES_RECEIVED, msg->len);
-	kipc_mq_msg_free(msg);
+	kipc_mq_msg_put(mq, msg);
 	return ret;
+}
+
+/*
+ * Read a struct kipc_mq_send or kipc_mq_receive (the same layout) field
+ * by field in one user-access window, the deadline only when there is
+ * one: plain loads where copy_from_user() would run a 48-byte string copy
+ * on every message.
+ */
+static int kipc_mq_get_xfer(const struct kipc_mq_send __user *ua,
+			    struct kipc_mq_send *a)
+{
+	if (!user_access_begin(ua, sizeof(*ua)))
+		return -EFAULT;
+	unsafe_get_user(a->buf, &ua->buf, efault);
+	unsafe_get_user(a->len, &ua->len, efault);
+	unsafe_get_user(a->prio, &ua->prio, efault);
+	unsafe_get_user(a->__pad, &ua->__pad, efault);
+	unsafe_get_user(a->timeout.clock, &ua->timeout.clock, efault);
+	unsafe_get_user(a->timeout.__pad, &ua->timeout.__pad, efault);
+	a->timeout.sec = 0;
+	a->timeout.nsec = 0;
+	if (a->timeout.clock != KIPC_CLOCK_NONE) {
+		unsafe_get_user(a->timeout.sec, &ua->timeout.sec, efault);
+		unsafe_get_user(a->timeout.nsec, &ua->timeout.nsec, efault);
+	}
+	user_access_end();
+	if (a->__pad || !kipc_timeout_clock_ok(&a->timeout))
+		return -EINVAL;
+	return 0;
+efault:
+	user_access_end();
+	return -EFAULT;
 }
 
 static long kipc_mq_ioc_send(struct kipc_file *kf, void __user *uarg)
 {
 	struct kipc_mq_send a;
+	int err;
 
 	if (!(kf->acc & MAY_WRITE))
 		return -EBADF;
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
-	if (a.__pad || !kipc_timeout_clock_ok(&a.timeout))
-		return -EINVAL;
+	err = kipc_mq_get_xfer(uarg, &a);
+	if (err)
+		return err;
 	return kipc_mq_send_user(kipc_mq_of(kf->obj), u64_to_user_ptr(a.buf),
 				 a.len, a.prio, &a.timeout,
 				 kipc_file_nonblock(kf));
@@ -88,16 +120,17 @@ static long kipc_mq_ioc_send(struct kipc_file *kf, void __user *uarg)
 static long kipc_mq_ioc_receive(struct kipc_file *kf, void __user *uarg)
 {
 	struct kipc_mq_receive __user *ua = uarg;
-	struct kipc_mq_receive a;
+	struct kipc_mq_send a;	/* same layout; prio is output here */
 	u32 prio = 0;
 	long ret;
 
+	BUILD_BUG_ON(sizeof(struct kipc_mq_send) !=
+		     sizeof(struct kipc_mq_receive));
 	if (!(kf->acc & MAY_READ))
 		return -EBADF;
-	if (copy_from_user(&a, uarg, sizeof(a)))
-		return -EFAULT;
-	if (a.__pad || !kipc_timeout_clock_ok(&a.timeout))
-		return -EINVAL;
+	ret = kipc_mq_get_xfer(uarg, &a);
+	if (ret)
+		return ret;
 	ret = kipc_mq_receive_user(kipc_mq_of(kf->obj), u64_to_user_ptr(a.buf),
 				   a.len, &prio, &a.timeout,
 				   kipc_file_nonblock(kf));
@@ -254,14 +287,6 @@ static struct kipc_mq_msgv *kipc_mq_batch_get(struct kipc_mq *mq,
 	return v;
 }
 
-/* Free @msgs[@from..@n) (not the array). */
-static void kipc_mq_msgs_free(struct kipc_mq_msg **msgs, unsigned int from,
-			      unsigned int n)
-{
-	while (from < n)
-		kipc_mq_msg_free(msgs[from++]);
-}
-
 /*
  * How many messages a batch should prepare now: the free slots plus the
  * waiting receivers, from a racy peek, at least one for the first message
@@ -292,7 +317,7 @@ static u32 kipc_mq_batch_room(struct kipc_mq *mq, u32 left, bool first)
 static long kipc_mq_ioc_sendv(struct kipc_file *kf, void __user *uarg)
 {
 	struct kipc_mq *mq = kipc_mq_of(kf->obj);
-	u32 done = 0, i, end, sent;
+	u32 done = 0, i, end, sent, cached;
 	struct kipc_mq_msg **msgs;
 	struct kipc_mq_batch b;
 	struct kipc_mq_msgv *v;
@@ -314,8 +339,11 @@ static long kipc_mq_ioc_sendv(struct kipc_file *kf, void __user *uarg)
 		end = done + kipc_mq_batch_room(mq, b.n - done, !done);
 		if (end == done)
 			break;
+		/* recycled buffers for the chunk, in one cache lock hold */
+		cached = done + kipc_mq_cache_take(mq, msgs + done, end - done);
 		for (i = done; i < end; i++) {
-			msgs[i] = kipc_mq_msg_alloc(v[i].len);
+			msgs[i] = kipc_mq_msg_new(mq, v[i].len,
+						  i < cached ? msgs[i] : NULL);
 			if (!msgs[i]) {
 				ret = -ENOMEM;
 				break;
@@ -323,12 +351,17 @@ static long kipc_mq_ioc_sendv(struct kipc_file *kf, void __user *uarg)
 			if (copy_from_user(msgs[i]->data,
 					   u64_to_user_ptr(v[i].buf),
 					   v[i].len)) {
-				kipc_mq_msg_free(msgs[i]);
 				ret = -EFAULT;
+				i++;	/* given back below, unsent */
 				break;
 			}
 			msgs[i]->prio = v[i].prio;
 		}
+		/* taken from the cache but not reached */
+		if (cached > i)
+			kipc_mq_msgs_put(mq, msgs + i, cached - i);
+		if (ret == -EFAULT)
+			kipc_mq_msg_put(mq, msgs[--i]);
 		if (i == done)
 			break;
 		/* only the batch's first message may block */
@@ -336,11 +369,11 @@ static long kipc_mq_ioc_sendv(struct kipc_file *kf, void __user *uarg)
 				       done || kipc_file_nonblock(kf),
 				       &b.timeout);
 		if (ret < 0) {
-			kipc_mq_msgs_free(msgs, done, i);
+			kipc_mq_msgs_put(mq, msgs + done, i - done);
 			break;
 		}
 		sent = ret;	/* and counted, under the queue lock */
-		kipc_mq_msgs_free(msgs, done + sent, i);
+		kipc_mq_msgs_put(mq, msgs + done + sent, i - done - sent);
 		done += sent;
 		if (done < end)		/* full, or a prepare failed */
 			break;
@@ -398,8 +431,7 @@ static long kipc_mq_ioc_receivev(struct kipc_file *kf, void __user *uarg)
 		kipc_mq_unreceive(mq, msgs + taken, got - taken);
 	kipc_mq_count(mq, KIPC_MQ_RECEIVED, taken);
 	kipc_mq_count(mq, KIPC_MQ_BYTES_RECEIVED, bytes);
-	while (taken)
-		kipc_mq_msg_free(msgs[--taken]);
+	kipc_mq_msgs_put(mq, msgs, taken);
 	if (!i)
 		ret = -EFAULT;
 	else if (copy_to_user(u64_to_user_ptr(b.vec), v, i * sizeof(*v)))

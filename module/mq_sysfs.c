@@ -31,20 +31,10 @@ static const struct attribute_group kipc_mq_limit_group = {
 	.attrs = kipc_mq_limit_attrs,
 };
 
-/* Totals over every queue that ever lived. */
-static DEFINE_PER_CPU(struct kipc_mq_pcpu, kipc_mq_totals);
+/* Totals over every queue that ever lived (updated by kipc_mq_count()). */
+DEFINE_PER_CPU(struct kipc_mq_pcpu, kipc_mq_totals);
 static atomic64_t kipc_mq_created = ATOMIC64_INIT(0);
 static atomic64_t kipc_mq_destroyed = ATOMIC64_INIT(0);
-
-void kipc_mq_total_add(enum kipc_mq_stat i, u64 n)
-{
-	this_cpu_add(kipc_mq_totals.v[i], n);
-}
-
-void kipc_mq_total_hist(unsigned int bucket)
-{
-	this_cpu_inc(kipc_mq_totals.hist[bucket]);
-}
 
 void kipc_mq_lifecycle(bool created)
 {

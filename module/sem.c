@@ -134,9 +134,7 @@ static int kipc_sem_block(struct kipc_sem *sem, struct kipc_sem_handle *h,
 		__set_current_state(TASK_INTERRUPTIBLE);
 		spin_unlock(&c->lock);
 		/* absolute and on the caller's clock: never early */
-		left = schedule_hrtimeout_range_clock(expires == KTIME_MAX ?
-						      NULL : &expires, 0,
-						      HRTIMER_MODE_ABS, clk);
+		left = kipc_timeout_sleep(expires, clk);
 		state = READ_ONCE(w.state);
 		if (state != KIPC_SEM_WAITING) {
 			/* pairs with smp_store_release() in the hand-off */

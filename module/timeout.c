@@ -3,6 +3,7 @@
  * Blocking calls' timeouts (struct kipc_timeout), shared by queues and
  * semaphores so that both follow the same POSIX rules.
  */
+#include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/time64.h>
 #include "kipc.h"
@@ -47,4 +48,22 @@ int kipc_timeout_check(const struct kipc_timeout *t, ktime_t *expires,
 bool kipc_timeout_clock_ok(const struct kipc_timeout *t)
 {
 	return t->clock <= KIPC_CLOCK_MONOTONIC && !t->__pad;
+}
+
+/*
+ * kipc_timeout_sleep() - schedule() until woken or @expires (absolute, on
+ * @clk) passes; the caller has set the task state.  Without a deadline
+ * (KTIME_MAX) no hrtimer is armed at all: arming and cancelling one on
+ * every block cost about a tenth of a queue round trip (kipc-bench).
+ *
+ * Return: 0 when the deadline passed, -EINTR otherwise (woken).
+ */
+int kipc_timeout_sleep(ktime_t expires, clockid_t clk)
+{
+	if (expires == KTIME_MAX) {
+		schedule();
+		return -EINTR;
+	}
+	return schedule_hrtimeout_range_clock(&expires, 0, HRTIMER_MODE_ABS,
+					      clk);
 }

@@ -23,6 +23,9 @@ struct opts {
 	int contend;		/* processes for contended semaphores */
 	int open_big;		/* queues for the open-scaling case */
 	const char *only;	/* run only sections whose name contains this */
+	const char *test;	/* ... and tests whose name contains this */
+	const char *impl;	/* ... and these implementations (+ baselines) */
+	size_t size;		/* ... and this payload size (0: all) */
 };
 extern struct opts opt;
 extern int ncpu;

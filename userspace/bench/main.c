@@ -46,12 +46,45 @@ static void usage(FILE *f)
 "  --time SECONDS   length of one sample (default 0.2, quick 0.05)\n"
 "  --only SECTION   only groups whose section contains SECTION\n"
 "                   (messaging, fan-in, semaphore, shm, open)\n"
+"  --test TEST      only groups whose test contains TEST (round-trip,\n"
+"                   stream, ping-pong...)\n"
+"  --impl NAME      only implementations whose name contains NAME, and the\n"
+"                   group's baselines for the ratios (for profiling one)\n"
+"  --size BYTES     only groups with this payload size\n"
 "  --procs N        producers for fan-in and contenders (default 4)\n"
 "  --queues N       queues for the open-scaling case (default 10000)\n"
 "  -h, --help       this help\n"
 "\n"
 "Exit status: 0 when every available mechanism was measured, 1 on bad\n"
 "usage, 2 when a measurement failed (payload check, syscall error).\n");
+}
+
+static int selected(const struct group *g)
+{
+	return (!opt.only || strstr(g->section, opt.only)) &&
+	       (!opt.test || strstr(g->test, opt.test)) &&
+	       (!opt.size || g->size == opt.size);
+}
+
+/* --impl: keep the matching implementations and the group's baselines. */
+static void pick_impls(struct group *g)
+{
+	int k, n = 0;
+
+	if (!opt.impl)
+		return;
+	for (k = 0; k < g->nimpl; k++) {
+		const char *name = g->impl[k].name;
+
+		if (strstr(name, opt.impl) ||
+		    (g->base[0] && !strcmp(name, g->base[0])) ||
+		    (g->base[1] && !strcmp(name, g->base[1]))) {
+			g->impl[n] = g->impl[k];
+			g->res[n] = g->res[k];
+			n++;
+		}
+	}
+	g->nimpl = n;
 }
 
 static FILE *open_out(const char *dir, const char *name)
@@ -78,6 +111,9 @@ int main(int argc, char **argv)
 		{ "reps", required_argument, NULL, 'r' },
 		{ "time", required_argument, NULL, 't' },
 		{ "only", required_argument, NULL, 's' },
+		{ "test", required_argument, NULL, 'T' },
+		{ "impl", required_argument, NULL, 'I' },
+		{ "size", required_argument, NULL, 'S' },
 		{ "procs", required_argument, NULL, 'p' },
 		{ "queues", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
@@ -119,6 +155,19 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			opt.only = optarg;
+			break;
+		case 'T':
+			opt.test = optarg;
+			break;
+		case 'I':
+			opt.impl = optarg;
+			break;
+		case 'S':
+			opt.size = strtoul(optarg, &end, 10);
+			if (*end || !opt.size || opt.size > 65536) {
+				fprintf(stderr, "kipc-bench: --size: 1..65536\n");
+				return 1;
+			}
 			break;
 		case 'p':
 			opt.fanin = strtol(optarg, &end, 10);
@@ -171,8 +220,9 @@ int main(int argc, char **argv)
 	for (i = 0; i < ngroups; i++) {
 		struct group *g = groups[i];
 
-		if (opt.only && !strstr(g->section, opt.only))
+		if (!selected(g))
 			continue;
+		pick_impls(g);
 		fprintf(stderr, "kipc-bench: [%d/%d] %.1fs %s %s %s %zu\n", i + 1,
 			ngroups, (now_ns() - t_start) / 1e9, g->section, g->test,
 			g->mode == MODE_PROC ? "processes" : "threads", g->size);
@@ -182,7 +232,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < ngroups; i++) {
 		int k;
 
-		if (opt.only && !strstr(groups[i]->section, opt.only))
+		if (!selected(groups[i]))
 			groups[i]->nimpl = 0;
 		for (k = 0; k < groups[i]->nimpl; k++)
 			if (strstr(groups[i]->res[k].na, "failed"))

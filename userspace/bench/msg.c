@@ -23,7 +23,7 @@
 #endif
 
 enum ctype { C_PIPE, C_USTREAM, C_USEQ, C_PMQ, C_SYSV, C_SPIN, C_KMQ };
-enum pattern { P_PINGPONG, P_STREAM, P_BATCH, P_FANIN, P_WORKER };
+enum pattern { P_PINGPONG, P_STREAM, P_BATCH, P_FANIN, P_WORKER, P_SELF };
 
 #define HDR	64	/* room before each payload (SysV's mtype) */
 
@@ -279,6 +279,20 @@ static int msg_fn(void *arg, int role, uint64_t iters)
 					return -1;
 		}
 		return 0;
+	case P_SELF:
+		/* send then receive in one task: the path's cost, no wake-ups */
+		for (i = 0; i < iters; i++) {
+			payload_stamp(buf, c->size, i);
+			if (LAT_TIMED(i))
+				t0 = now_ns();
+			if (c_send(c, 0, buf) || c_recv(c, 0, buf))
+				return -1;
+			if (LAT_TIMED(i))
+				lat_record(NULL, i, now_ns() - t0);
+			if (payload_check(buf, c->size, i))
+				return -1;
+		}
+		return 0;
 	case P_STREAM:
 		for (i = 0; i < iters; i++) {
 			if (role == 0) {
@@ -421,7 +435,7 @@ static int open_kmq(struct chan *c, int dir, char *na, size_t nasz)
 static int msg_setup(struct impl *im, char *na, size_t nasz)
 {
 	struct chan *c = im->arg;
-	int i, ndir = c->pat == P_FANIN || c->pat == P_STREAM || c->pat == P_BATCH ? 1 : 2;
+	int i, ndir = c->pat == P_PINGPONG || c->pat == P_WORKER ? 2 : 1;
 	size_t sz = c->size + HDR;
 
 	for (i = 0; i < 4; i++)
@@ -558,6 +572,8 @@ void add_msg_groups(void)
 	static const size_t q_str[] = { 64, 65536, 0 };
 	static const size_t t_full[] = { 64, 4096, 65536, 0 };
 	static const size_t t_quick[] = { 64, 0 };
+	static const size_t self_full[] = { 16, 64, 256, 4096, 0 };
+	static const size_t self_quick[] = { 64, 0 };
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
 	const size_t *sz;
 	struct group *g;
@@ -588,6 +604,12 @@ void add_msg_groups(void)
 				 "not available: this kipc-bench was built without kipc_mq_sendv");
 #endif
 		}
+	}
+	/* one task sends and receives: what mq_perf_tests measures */
+	for (sz = opt.quick ? self_quick : self_full; *sz; sz++) {
+		g = new_group("messaging", "send+receive", K_LAT, MODE_PROC, *sz);
+		add_baselines(g, P_SELF, 0);
+		add(g, "kipc-mq", C_KMQ, P_SELF, 1, 0);
 	}
 	for (m = MODE_PROC; m <= (opt.quick ? MODE_PROC : MODE_THREAD); m++) {
 		g = new_group("fan-in", "stream", K_RATE, m, 64);

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Recycled message buffers.  A message used to cost a slab allocation, its
+ * zeroing (init_on_alloc, on by default in Debian's kernels), its memcg
+ * charge and a kfree: more than the rest of a send and receive together
+ * (kipc-bench's send+receive test; pipes, which reuse their pages, are the
+ * fast baseline for the same reason).  A queue now keeps the buffers its
+ * receivers are done with and gives them to the next senders.
+ *
+ * Which buffers: full-size ones (room for msgsize bytes).  A queue of
+ * small messages (msgsize <= KIPC_MQ_CACHE_SMALL) always uses them; a
+ * queue of large ones uses them for messages over half of msgsize, and
+ * allocates smaller messages to fit (so a 16-byte message in a 64 KiB
+ * queue does not take 64 KiB).
+ *
+ * How many: buffers held in the cache plus messages queued stay at most
+ * maxmsg (checked with a racy peek at the queue's count, which can let
+ * one more in), so a queue never keeps more than the maxmsg full-size
+ * messages its creator was charged for at creation.  An idle queue keeps
+ * its buffers until it is destroyed: that memory is already reserved.
+ *
+ * A recycled buffer is not zeroed: only the bytes a sender copied in are
+ * ever read back (msg->len of them), as with a pipe's reused page.
+ */
+#include <linux/slab.h>
+#include "mq.h"
+
+#define KIPC_MQ_CACHE_SMALL	1024
+
+/* Should a @len-byte message of @mq live in a full-size buffer? */
+static bool kipc_mq_full_size(const struct kipc_mq *mq, size_t len)
+{
+	return mq->msgsize <= KIPC_MQ_CACHE_SMALL || len > mq->msgsize / 2;
+}
+
+/*
+ * kipc_mq_cache_take() - up to @n cached buffers into @out[], under one
+ * hold of the cache lock.  Return: how many (0 when the cache is empty).
+ */
+unsigned int kipc_mq_cache_take(struct kipc_mq *mq, struct kipc_mq_msg **out,
+				unsigned int n)
+{
+	struct kipc_mq_msg *msg;
+	unsigned int i = 0;
+
+	/* lockless peek: an empty cache (the common cold case) costs nothing */
+	if (!data_race(READ_ONCE(mq->nr_cached)))
+		return 0;
+	spin_lock(&mq->cache_lock);
+	while (i < n && mq->nr_cached) {
+		msg = list_first_entry(&mq->cache, struct kipc_mq_msg, list);
+		list_del_init(&msg->list);
+		mq->nr_cached--;
+		out[i++] = msg;
+	}
+	spin_unlock(&mq->cache_lock);
+	return i;
+}
+
+/*
+ * kipc_mq_msg_new() - a message for @len bytes (@len <= msgsize): @buf
+ * when the caller took one from the cache (NULL otherwise), else a new
+ * one, full-size or fitted as the policy above says.  Return: the message
+ * with len set and prio 0, or NULL (-ENOMEM).
+ */
+struct kipc_mq_msg *kipc_mq_msg_new(struct kipc_mq *mq, size_t len,
+				    struct kipc_mq_msg *buf)
+{
+	if (!buf)
+		buf = kipc_mq_msg_alloc(kipc_mq_full_size(mq, len) ?
+					mq->msgsize : len);
+	if (!buf)
+		return NULL;
+	buf->len = len;
+	buf->prio = 0;
+	return buf;
+}
+
+/* One message for @len bytes, from the cache when it has one. */
+struct kipc_mq_msg *kipc_mq_msg_get(struct kipc_mq *mq, size_t len)
+{
+	struct kipc_mq_msg *buf = NULL;
+
+	if (kipc_mq_full_size(mq, len))
+		kipc_mq_cache_take(mq, &buf, 1);
+	return kipc_mq_msg_new(mq, len, buf);
+}
+
+/*
+ * kipc_mq_msgs_put() - done with @msgs[0..@n) (not queued, not on any
+ * list): full-size ones go back to the cache while it has room, under one
+ * hold of the cache lock; the rest are freed after it (vfree may sleep).
+ * The array's contents are reused for that.
+ */
+void kipc_mq_msgs_put(struct kipc_mq *mq, struct kipc_mq_msg **msgs,
+		      unsigned int n)
+{
+	unsigned int i, nfree = 0;
+
+	if (!n)
+		return;
+	spin_lock(&mq->cache_lock);
+	for (i = 0; i < n; i++) {
+		long queued;
+
+		/* racy peek at the queue's count: one too many at worst */
+		queued = data_race(READ_ONCE(mq->tree.count));
+		if (msgs[i]->cap == mq->msgsize &&
+		    mq->nr_cached + queued < mq->maxmsg) {
+			/* LIFO: the next sender gets a buffer still in cache */
+			list_add(&msgs[i]->list, &mq->cache);
+			mq->nr_cached++;
+		} else {
+			msgs[nfree++] = msgs[i];
+		}
+	}
+	spin_unlock(&mq->cache_lock);
+	while (nfree)
+		kipc_mq_msg_free(msgs[--nfree]);
+}
+
+void kipc_mq_msg_put(struct kipc_mq *mq, struct kipc_mq_msg *msg)
+{
+	kipc_mq_msgs_put(mq, &msg, 1);
+}
+
+/* Free every cached buffer: the queue is being destroyed. */
+void kipc_mq_cache_purge(struct kipc_mq *mq)
+{
+	struct kipc_mq_msg *msg, *tmp;
+
+	list_for_each_entry_safe(msg, tmp, &mq->cache, list)
+		kipc_mq_msg_free(msg);
+	INIT_LIST_HEAD(&mq->cache);
+	mq->nr_cached = 0;
+}
