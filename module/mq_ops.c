@@ -257,10 +257,15 @@ static long kipc_mq_ioc_notify(struct kipc_file *kf, void __user *uarg)
 	return ret;
 }
 
-/* Copy in and check a batch: a bad entry moves nothing. */
+/*
+ * Copy in and check a batch: a bad entry moves nothing.  One allocation
+ * holds the vector and, behind it, room for @b->n message pointers
+ * (*@msgs); the caller frees it with kfree(return value).
+ */
 static struct kipc_mq_msgv *kipc_mq_batch_get(struct kipc_mq *mq,
 					      const struct kipc_mq_batch *b,
-					      bool send)
+					      bool send,
+					      struct kipc_mq_msg ***msgs)
 {
 	struct kipc_mq_msgv *v;
 	u32 i;
@@ -268,9 +273,14 @@ static struct kipc_mq_msgv *kipc_mq_batch_get(struct kipc_mq *mq,
 	if (b->__pad || !b->n || b->n > KIPC_MQ_BATCH_MAX ||
 	    !kipc_timeout_clock_ok(&b->timeout))
 		return ERR_PTR(-EINVAL);
-	v = memdup_user(u64_to_user_ptr(b->vec), b->n * sizeof(*v));
-	if (IS_ERR(v))
-		return v;
+	/* n <= KIPC_MQ_BATCH_MAX: no overflow */
+	v = kmalloc(b->n * (sizeof(*v) + sizeof(**msgs)), GFP_KERNEL);
+	if (!v)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(v, u64_to_user_ptr(b->vec), b->n * sizeof(*v))) {
+		kfree(v);
+		return ERR_PTR(-EFAULT);
+	}
 	for (i = 0; i < b->n; i++) {
 		long err = 0;
 
@@ -284,6 +294,7 @@ static struct kipc_mq_msgv *kipc_mq_batch_get(struct kipc_mq *mq,
 			return ERR_PTR(err);
 		}
 	}
+	*msgs = (struct kipc_mq_msg **)(v + b->n);
 	return v;
 }
 
@@ -327,14 +338,9 @@ static long kipc_mq_ioc_sendv(struct kipc_file *kf, void __user *uarg)
 		return -EBADF;
 	if (copy_from_user(&b, uarg, sizeof(b)))
 		return -EFAULT;
-	v = kipc_mq_batch_get(mq, &b, true);
+	v = kipc_mq_batch_get(mq, &b, true, &msgs);
 	if (IS_ERR(v))
 		return PTR_ERR(v);
-	msgs = kmalloc_array(b.n, sizeof(*msgs), GFP_KERNEL);
-	if (!msgs) {
-		kfree(v);
-		return -ENOMEM;
-	}
 	while (done < b.n) {
 		end = done + kipc_mq_batch_room(mq, b.n - done, !done);
 		if (end == done)
@@ -378,8 +384,7 @@ static long kipc_mq_ioc_sendv(struct kipc_file *kf, void __user *uarg)
 		if (done < end)		/* full, or a prepare failed */
 			break;
 	}
-	kfree(msgs);
-	kfree(v);
+	kfree(v);	/* and msgs with it */
 	return done ? done : ret;
 }
 
@@ -405,14 +410,9 @@ static long kipc_mq_ioc_receivev(struct kipc_file *kf, void __user *uarg)
 		return -EBADF;
 	if (copy_from_user(&b, uarg, sizeof(b)))
 		return -EFAULT;
-	v = kipc_mq_batch_get(mq, &b, false);
+	v = kipc_mq_batch_get(mq, &b, false, &msgs);
 	if (IS_ERR(v))
 		return PTR_ERR(v);
-	msgs = kmalloc_array(b.n, sizeof(*msgs), GFP_KERNEL);
-	if (!msgs) {
-		kfree(v);
-		return -ENOMEM;
-	}
 	ret = kipc_mq_do_receivev(mq, kipc_file_nonblock(kf), &b.timeout,
 				  msgs, b.n);
 	if (ret < 0)
@@ -439,8 +439,7 @@ static long kipc_mq_ioc_receivev(struct kipc_file *kf, void __user *uarg)
 	else
 		ret = i;
 out:
-	kfree(msgs);
-	kfree(v);
+	kfree(v);	/* and msgs with it */
 	return ret;
 }
 
