@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests of the message queue's pure logic (mq_msg.c): the priority
- * tree (highest priority first, FIFO within a priority, the spare node)
- * and the attribute arithmetic with its overflow edges.  #included by
+ * KUnit tests of the message queue's pure logic (mq_msg.c, mq_cache.c):
+ * the priority tree (highest priority first, FIFO within a priority, the
+ * spare node), the attribute arithmetic with its overflow edges, and the
+ * bound on recycled buffers.  #included by
  * kipc_kunit.c, like the other files under test.
  */
 #include <kunit/test.h>
 #include "mq_msg.c"
+#include "mq_cache.c"
 
 static struct kipc_mq_msg *kipc_mq_test_msg(struct kunit *test,
 					    unsigned int prio, u32 id)
@@ -206,6 +208,85 @@ static void kipc_mq_attr_limits(struct kunit *test)
 			kipc_mq_attr_check(S64_MAX, 2, U64_MAX, U64_MAX));
 }
 
+/*
+ * The cache keeps full-size buffers only, newest first, and never more
+ * than maxmsg minus the queued messages; the rest are freed.
+ */
+static void kipc_mq_cache_bound(struct kunit *test)
+{
+	struct kipc_mq_msg *m[6], *got[6];
+	struct kipc_mq *mq;
+	unsigned int i;
+
+	mq = kunit_kzalloc(test, sizeof(*mq), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, mq);
+	mq->maxmsg = 4;
+	mq->msgsize = 64;
+	spin_lock_init(&mq->cache_lock);
+	INIT_LIST_HEAD(&mq->cache);
+	kipc_mq_tree_init(&mq->tree);
+
+	KUNIT_EXPECT_EQ(test, 0U, kipc_mq_cache_take(mq, got, 6));
+	for (i = 0; i < 6; i++) {
+		m[i] = kipc_mq_msg_get(mq, 1 + i);	/* small queue: full */
+		KUNIT_ASSERT_NOT_NULL(test, m[i]);
+		KUNIT_EXPECT_EQ(test, (size_t)64, m[i]->cap);
+		KUNIT_EXPECT_EQ(test, (size_t)1 + i, m[i]->len);
+	}
+	/* one queued message leaves room for three */
+	mq->tree.count = 1;
+	kipc_mq_msgs_put(mq, m, 6);
+	KUNIT_EXPECT_EQ(test, 3U, mq->nr_cached);
+	mq->tree.count = 0;
+	/* a fitted buffer is freed, not kept */
+	m[0] = kipc_mq_msg_alloc(8);
+	KUNIT_ASSERT_NOT_NULL(test, m[0]);
+	kipc_mq_msg_put(mq, m[0]);
+	KUNIT_EXPECT_EQ(test, 3U, mq->nr_cached);
+	/* newest first: the one put last comes out first */
+	m[0] = kipc_mq_msg_alloc(64);
+	KUNIT_ASSERT_NOT_NULL(test, m[0]);
+	kipc_mq_msg_put(mq, m[0]);
+	KUNIT_EXPECT_EQ(test, 4U, mq->nr_cached);
+	KUNIT_EXPECT_EQ(test, 1U, kipc_mq_cache_take(mq, got, 1));
+	KUNIT_EXPECT_PTR_EQ(test, m[0], got[0]);
+	KUNIT_EXPECT_EQ(test, 3U, kipc_mq_cache_take(mq, got + 1, 6));
+	KUNIT_EXPECT_EQ(test, 0U, mq->nr_cached);
+	kipc_mq_msgs_put(mq, got, 4);
+	KUNIT_EXPECT_EQ(test, 4U, mq->nr_cached);
+	kipc_mq_cache_purge(mq);
+	KUNIT_EXPECT_EQ(test, 0U, mq->nr_cached);
+	KUNIT_EXPECT_TRUE(test, list_empty(&mq->cache));
+}
+
+/* A large queue fits small messages and uses full buffers for big ones. */
+static void kipc_mq_cache_large_policy(struct kunit *test)
+{
+	struct kipc_mq_msg *m;
+	struct kipc_mq *mq;
+
+	mq = kunit_kzalloc(test, sizeof(*mq), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, mq);
+	mq->maxmsg = 2;
+	mq->msgsize = 65536;
+	spin_lock_init(&mq->cache_lock);
+	INIT_LIST_HEAD(&mq->cache);
+	kipc_mq_tree_init(&mq->tree);
+	m = kipc_mq_msg_get(mq, 16);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_EXPECT_EQ(test, (size_t)16, m->cap);
+	kipc_mq_msg_put(mq, m);
+	KUNIT_EXPECT_EQ(test, 0U, mq->nr_cached);
+	m = kipc_mq_msg_get(mq, 32769);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_EXPECT_EQ(test, (size_t)65536, m->cap);
+	KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(m));
+	memset(m->data, 0xab, 65536);	/* KASAN: the whole room is ours */
+	kipc_mq_msg_put(mq, m);
+	KUNIT_EXPECT_EQ(test, 1U, mq->nr_cached);
+	kipc_mq_cache_purge(mq);
+}
+
 static struct kunit_case kipc_mq_cases[] = {
 	KUNIT_CASE(kipc_mq_tree_order),
 	KUNIT_CASE(kipc_mq_tree_spare),
@@ -213,6 +294,8 @@ static struct kunit_case kipc_mq_cases[] = {
 	KUNIT_CASE(kipc_mq_tree_purges),
 	KUNIT_CASE(kipc_mq_attr_arith),
 	KUNIT_CASE(kipc_mq_attr_limits),
+	KUNIT_CASE(kipc_mq_cache_bound),
+	KUNIT_CASE(kipc_mq_cache_large_policy),
 	{}
 };
 

@@ -451,6 +451,66 @@ TEST(priority_order_and_fifo)
 	close(fd);
 }
 
+/*
+ * Buffers are recycled between messages (small queues always, large ones
+ * for messages over half of msgsize) and large ones come from vmalloc:
+ * every length and byte must still come back exactly, and nothing past a
+ * message's length may be written into the receiver's buffer.
+ */
+TEST(recycled_and_large_buffers_keep_every_byte)
+{
+	static const size_t lens[] = { 65536, 100, 40000, 0, 65536, 1, 32769,
+				       32768, 65535, 7 };
+	static char out[65536 + 64], in[65536 + 64];
+	unsigned int round, i, prio;
+	char n[64], n2[64];
+	int fd, small;
+	ssize_t got;
+	size_t k;
+
+	KIPC_REQUIRE_MODULE(_metadata);
+	fd = mkq(qname(n, sizeof(n), "large"), O_RDWR, 4, 65536);
+	ASSERT_LE(0, fd);
+	small = mkq(qname(n2, sizeof(n2), "small"), O_RDWR, 4, 64);
+	ASSERT_LE(0, small);
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+			for (k = 0; k < lens[i]; k++)
+				out[k] = (char)(k * 7 + i + round * 13);
+			ASSERT_EQ(0, kipc_mq_send(fd, out, lens[i], i));
+			memset(in, 0x5a, sizeof(in));
+			got = kipc_mq_receive(fd, in, 65536 + 64, &prio);
+			ASSERT_EQ((ssize_t)lens[i], got);
+			EXPECT_EQ(i, prio);
+			EXPECT_EQ(0, memcmp(in, out, lens[i]));
+			/* not one byte past the message */
+			EXPECT_EQ(0x5a, (unsigned char)in[lens[i]]);
+			EXPECT_EQ(0x5a, (unsigned char)in[65536 + 63]);
+		}
+		/* a full small queue, then shorter messages in its buffers */
+		for (i = 0; i < 4; i++) {
+			memset(out, 'A' + i, 64);
+			ASSERT_EQ(0, kipc_mq_send(small, out, round ? 3 : 64, 0));
+		}
+		for (i = 0; i < 4; i++) {
+			memset(in, 0, 64);
+			got = kipc_mq_receive(small, in, 64, NULL);
+			ASSERT_EQ(round ? 3 : 64, got);
+			EXPECT_EQ('A' + (int)i, in[0]);
+			EXPECT_EQ('A' + (int)i, in[got - 1]);
+			if (got < 64)
+				EXPECT_EQ(0, in[got]);
+		}
+	}
+	EXPECT_EQ(30, qstat(n, "sent"));
+	EXPECT_EQ(30, qstat(n, "received"));
+	EXPECT_EQ(12, qstat(n2, "received"));
+	EXPECT_EQ(0, kipc_mq_unlink(n));
+	EXPECT_EQ(0, kipc_mq_unlink(n2));
+	close(fd);
+	close(small);
+}
+
 TEST(unlink_while_open_and_name_reuse)
 {
 	char n[64], path[512], buf[32];
