@@ -12,7 +12,8 @@
  * that frees a slot while a sender waits on a full queue takes that
  * sender's message into the queue (pipelined receive).  Waiters are
  * exclusive (one message wakes one waiter) and are woken after the lock
- * is dropped.
+ * is dropped.  Message buffers are recycled per queue (mq_cache.c), within
+ * the memory its creator was charged for.
  *
  * ---- In-kernel API (stable) ----------------------------------------------
  *
