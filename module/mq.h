@@ -52,6 +52,7 @@
 #define _KIPC_MQ_H
 
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/pid.h>
 #include <linux/rbtree.h>
@@ -187,6 +188,28 @@ struct kipc_mq {
 	unsigned int nr_cached;
 };
 
+/*
+ * Room for one batch: the vector and the message pointers of
+ * KIPC_MQ_BATCH_MAX messages.
+ */
+#define KIPC_MQ_BATCH_BYTES \
+	(KIPC_MQ_BATCH_MAX * (sizeof(struct kipc_mq_msgv) + \
+			      sizeof(struct kipc_mq_msg *)))
+
+/**
+ * struct kipc_mq_handle - what one queue file keeps (kf->priv)
+ * @batch_lock:	serialises use of @batch; a batch that finds it taken (a
+ *		second thread batching on the same file) uses a buffer of its
+ *		own for that call
+ * @batch:	KIPC_MQ_BATCH_BYTES for SENDV/RECEIVEV, allocated at the
+ *		file's first batch and kept until it is released, so a batch
+ *		does not allocate (and zero) its vector every call (batch_lock)
+ */
+struct kipc_mq_handle {
+	struct mutex batch_lock;	/* @batch */
+	void *batch;
+};
+
 static inline struct kipc_mq *kipc_mq_of(struct kipc_obj *obj)
 {
 	return container_of(obj, struct kipc_mq, obj);
@@ -256,6 +279,7 @@ ssize_t kipc_mq_read(struct kipc_file *kf, char __user *buf, size_t len,
 ssize_t kipc_mq_write(struct kipc_file *kf, const char __user *buf,
 		      size_t len, loff_t *ppos);
 __poll_t kipc_mq_poll(struct kipc_file *kf, struct poll_table_struct *pt);
+int kipc_mq_open_handle(struct kipc_file *kf);
 void kipc_mq_release(struct kipc_file *kf);
 void kipc_mq_notify_locked(struct kipc_mq *mq);
 

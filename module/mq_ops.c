@@ -258,64 +258,149 @@ static long kipc_mq_ioc_notify(struct kipc_file *kf, void __user *uarg)
 }
 
 /*
- * Copy in and check a batch: a bad entry moves nothing.  One allocation
- * holds the vector and, behind it, room for @b->n message pointers
- * (*@msgs); the caller frees it with kfree(return value).
+ * The buffer for one batch of @n: the file's own when no other thread of
+ * it is batching (kept across calls), else one for this call only.  Give
+ * it back with kipc_mq_batch_put().
  */
-static struct kipc_mq_msgv *kipc_mq_batch_get(struct kipc_mq *mq,
+static struct kipc_mq_msgv *kipc_mq_batch_buf(struct kipc_file *kf, u32 n)
+{
+	struct kipc_mq_handle *h = kf->priv;
+
+	if (mutex_trylock(&h->batch_lock)) {
+		if (!h->batch)
+			h->batch = kmalloc(KIPC_MQ_BATCH_BYTES,
+					   GFP_KERNEL_ACCOUNT);
+		if (h->batch)
+			return h->batch;
+		mutex_unlock(&h->batch_lock);
+	}
+	/* n <= KIPC_MQ_BATCH_MAX: no overflow */
+	return kmalloc(n * (sizeof(struct kipc_mq_msgv) +
+			    sizeof(struct kipc_mq_msg *)), GFP_KERNEL);
+}
+
+static void kipc_mq_batch_put(struct kipc_file *kf, struct kipc_mq_msgv *v)
+{
+	struct kipc_mq_handle *h = kf->priv;
+
+	if (v == h->batch)
+		mutex_unlock(&h->batch_lock);
+	else
+		kfree(v);
+}
+
+/*
+ * Copy in the vector of @n entries at @uv, field by field in one
+ * user-access window (plain loads, not a string copy of 24 bytes each).
+ */
+static int kipc_mq_batch_read(struct kipc_mq_msgv *v,
+			      const struct kipc_mq_msgv __user *uv, u32 n)
+{
+	u32 i;
+
+	if (!user_access_begin(uv, n * sizeof(*uv)))
+		return -EFAULT;
+	for (i = 0; i < n; i++) {
+		unsafe_get_user(v[i].buf, &uv[i].buf, efault);
+		unsafe_get_user(v[i].len, &uv[i].len, efault);
+		unsafe_get_user(v[i].prio, &uv[i].prio, efault);
+		unsafe_get_user(v[i].__pad, &uv[i].__pad, efault);
+	}
+	user_access_end();
+	return 0;
+efault:
+	user_access_end();
+	return -EFAULT;
+}
+
+/*
+ * Copy in and check a batch: a bad entry moves nothing.  The buffer holds
+ * the vector and, behind it, room for @b->n message pointers (*@msgs);
+ * the caller gives it back with kipc_mq_batch_put().
+ */
+static struct kipc_mq_msgv *kipc_mq_batch_get(struct kipc_file *kf,
 					      const struct kipc_mq_batch *b,
 					      bool send,
 					      struct kipc_mq_msg ***msgs)
 {
+	struct kipc_mq *mq = kipc_mq_of(kf->obj);
 	struct kipc_mq_msgv *v;
+	long err = 0;
 	u32 i;
 
 	if (b->__pad || !b->n || b->n > KIPC_MQ_BATCH_MAX ||
 	    !kipc_timeout_clock_ok(&b->timeout))
 		return ERR_PTR(-EINVAL);
-	/* n <= KIPC_MQ_BATCH_MAX: no overflow */
-	v = kmalloc(b->n * (sizeof(*v) + sizeof(**msgs)), GFP_KERNEL);
+	v = kipc_mq_batch_buf(kf, b->n);
 	if (!v)
 		return ERR_PTR(-ENOMEM);
-	if (copy_from_user(v, u64_to_user_ptr(b->vec), b->n * sizeof(*v))) {
-		kfree(v);
-		return ERR_PTR(-EFAULT);
-	}
-	for (i = 0; i < b->n; i++) {
-		long err = 0;
-
+	err = kipc_mq_batch_read(v, u64_to_user_ptr(b->vec), b->n);
+	for (i = 0; !err && i < b->n; i++) {
 		if (v[i].__pad || (send && v[i].prio > KIPC_MQ_PRIO_MAX))
 			err = -EINVAL;
 		else if (send ? v[i].len > mq->msgsize :
 				v[i].len < mq->msgsize)
 			err = -EMSGSIZE;
-		if (err) {
-			kfree(v);
-			return ERR_PTR(err);
-		}
+	}
+	if (err) {
+		kipc_mq_batch_put(kf, v);
+		return ERR_PTR(err);
 	}
 	*msgs = (struct kipc_mq_msg **)(v + b->n);
 	return v;
 }
 
+/* Write back the length and priority of @n received entries. */
+static int kipc_mq_batch_write(struct kipc_mq_msgv __user *uv,
+			       const struct kipc_mq_msgv *v, u32 n)
+{
+	u32 i;
+
+	if (!user_access_begin(uv, n * sizeof(*uv)))
+		return -EFAULT;
+	for (i = 0; i < n; i++) {
+		unsafe_put_user(v[i].len, &uv[i].len, efault);
+		unsafe_put_user(v[i].prio, &uv[i].prio, efault);
+	}
+	user_access_end();
+	return 0;
+efault:
+	user_access_end();
+	return -EFAULT;
+}
+
 /*
  * How many messages a batch should prepare now: the free slots plus the
- * waiting receivers, from a racy peek, at least one for the first message
- * (which may block).  The peek keeps a batch from allocating and copying
- * messages that a full queue sends back; when it was low, the batch just
- * prepares another chunk.
+ * waiting receivers, from a racy peek.  The peek keeps a batch from
+ * allocating and copying messages that a full queue sends back; when it
+ * was low, the batch just prepares another chunk.  The first chunk is at
+ * least one message (which may block), and when it will block it is as
+ * many as a drained queue takes (up to maxmsg): they are copied in while
+ * the receivers work, and go in at once when the first is through,
+ * instead of being prepared only after the wake-up.  What a blocked batch
+ * holds that way stays under KIPC_MQ_AHEAD_BYTES of payload (what a full
+ * pipe holds), and one message however large, as a single send holds.
  */
-static u32 kipc_mq_batch_room(struct kipc_mq *mq, u32 left, bool first)
+#define KIPC_MQ_AHEAD_BYTES	(64 * 1024)
+
+static u32 kipc_mq_batch_room(struct kipc_mq *mq, u32 left, bool first,
+			      bool nonblock)
 {
-	long room = mq->maxmsg;
+	long room = mq->maxmsg, ahead;
 
 	/* lockless snapshots: a stale value only sizes a chunk */
 	room -= data_race(READ_ONCE(mq->tree.count));
 	/* lockless snapshot, as above */
 	room += data_race(READ_ONCE(mq->nr_receivers));
 
-	if (first && room < 1)
-		room = 1;
+	if (first && nonblock) {
+		room = max(room, 1L);
+	} else if (first) {
+		/* the first message may block: bound what is held then */
+		ahead = clamp_t(long, KIPC_MQ_AHEAD_BYTES / mq->msgsize, 1,
+				mq->maxmsg);
+		room = room < 1 ? ahead : min(room, ahead);
+	}
 	return room < 0 ? 0 : min_t(long, room, left);
 }
 
@@ -338,11 +423,12 @@ static long kipc_mq_ioc_sendv(struct kipc_file *kf, void __user *uarg)
 		return -EBADF;
 	if (copy_from_user(&b, uarg, sizeof(b)))
 		return -EFAULT;
-	v = kipc_mq_batch_get(mq, &b, true, &msgs);
+	v = kipc_mq_batch_get(kf, &b, true, &msgs);
 	if (IS_ERR(v))
 		return PTR_ERR(v);
 	while (done < b.n) {
-		end = done + kipc_mq_batch_room(mq, b.n - done, !done);
+		end = done + kipc_mq_batch_room(mq, b.n - done, !done,
+						kipc_file_nonblock(kf));
 		if (end == done)
 			break;
 		/* recycled buffers for the chunk, in one cache lock hold */
@@ -384,7 +470,7 @@ static long kipc_mq_ioc_sendv(struct kipc_file *kf, void __user *uarg)
 		if (done < end)		/* full, or a prepare failed */
 			break;
 	}
-	kfree(v);	/* and msgs with it */
+	kipc_mq_batch_put(kf, v);	/* and msgs with it */
 	return done ? done : ret;
 }
 
@@ -410,7 +496,7 @@ static long kipc_mq_ioc_receivev(struct kipc_file *kf, void __user *uarg)
 		return -EBADF;
 	if (copy_from_user(&b, uarg, sizeof(b)))
 		return -EFAULT;
-	v = kipc_mq_batch_get(mq, &b, false, &msgs);
+	v = kipc_mq_batch_get(kf, &b, false, &msgs);
 	if (IS_ERR(v))
 		return PTR_ERR(v);
 	ret = kipc_mq_do_receivev(mq, kipc_file_nonblock(kf), &b.timeout,
@@ -434,12 +520,12 @@ static long kipc_mq_ioc_receivev(struct kipc_file *kf, void __user *uarg)
 	kipc_mq_msgs_put(mq, msgs, taken);
 	if (!i)
 		ret = -EFAULT;
-	else if (copy_to_user(u64_to_user_ptr(b.vec), v, i * sizeof(*v)))
+	else if (kipc_mq_batch_write(u64_to_user_ptr(b.vec), v, i))
 		ret = -EFAULT;
 	else
 		ret = i;
 out:
-	kfree(v);	/* and msgs with it */
+	kipc_mq_batch_put(kf, v);	/* and msgs with it */
 	return ret;
 }
 
@@ -504,9 +590,22 @@ __poll_t kipc_mq_poll(struct kipc_file *kf, struct poll_table_struct *pt)
 	return mask;
 }
 
-/* The handle is released for good: its notification goes with it. */
+/* kf->priv was allocated, zeroed, before the queue could be created */
+int kipc_mq_open_handle(struct kipc_file *kf)
+{
+	struct kipc_mq_handle *h = kf->priv;
+
+	mutex_init(&h->batch_lock);
+	return 0;
+}
+
+/*
+ * The handle is released for good: its notification and its batch buffer
+ * go with it.
+ */
 void kipc_mq_release(struct kipc_file *kf)
 {
+	struct kipc_mq_handle *h = kf->priv;
 	struct kipc_mq *mq = kipc_mq_of(kf->obj);
 	struct user_namespace *uns = NULL;
 	struct pid *put = NULL;
@@ -518,4 +617,7 @@ void kipc_mq_release(struct kipc_file *kf)
 	put_pid(put);
 	if (uns)
 		put_user_ns(uns);
+	mutex_destroy(&h->batch_lock);
+	kfree(h->batch);
+	kfree(h);
 }

@@ -728,6 +728,91 @@ TEST(batching)
  * returned, the one that faulted is lost (counted as received, as with
  * the single command), the ones after it stay queued, first, in order.
  */
+/*
+ * Two threads batching on one file at once: one uses the file's batch
+ * buffer, the other a buffer of its own; nothing may be lost, duplicated
+ * or reordered within a sender, and a blocking batch send prepares more
+ * than the free room without sending any of it twice.
+ */
+#define TWO_ROUNDS	200
+#define TWO_BATCH	8
+
+struct two_sender {
+	int fd;
+	int id;
+	int err;
+};
+
+static void *two_send(void *arg)
+{
+	struct two_sender *t = arg;
+	char out[TWO_BATCH][16];
+	struct kipc_msg v[TWO_BATCH];
+	int r, i, done;
+
+	for (r = 0; r < TWO_ROUNDS; r++) {
+		for (i = 0; i < TWO_BATCH; i++) {
+			snprintf(out[i], sizeof(out[i]), "%d:%d", t->id,
+				 r * TWO_BATCH + i);
+			v[i] = (struct kipc_msg){ out[i], strlen(out[i]) + 1, 0 };
+		}
+		for (done = 0; done < TWO_BATCH; done += i) {
+			i = kipc_mq_sendv(t->fd, v + done, TWO_BATCH - done);
+			if (i <= 0) {
+				t->err = errno;
+				return NULL;
+			}
+		}
+	}
+	return NULL;
+}
+
+TEST(batches_from_two_threads_on_one_file)
+{
+	struct two_sender t[2];
+	char n[64], in[TWO_BATCH][16];
+	struct kipc_msg v[TWO_BATCH];
+	int next[2] = { 0, 0 }, fd, rfd, got, i, id, seq, total = 0;
+	pthread_t th[2];
+
+	KIPC_REQUIRE_MODULE(_metadata);
+	/* a small queue: the senders block and prepare ahead */
+	fd = mkq(qname(n, sizeof(n), "two"), O_RDWR, 5, 16);
+	ASSERT_LE(0, fd);
+	rfd = kipc_mq_open(n, O_RDONLY);
+	ASSERT_LE(0, rfd);
+	for (i = 0; i < 2; i++) {
+		t[i] = (struct two_sender){ fd, i, 0 };
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, two_send, &t[i]));
+	}
+	while (total < 2 * TWO_ROUNDS * TWO_BATCH) {
+		for (i = 0; i < TWO_BATCH; i++)
+			v[i] = (struct kipc_msg){ in[i], sizeof(in[i]), 0 };
+		got = kipc_mq_receivev(rfd, v, TWO_BATCH);
+		ASSERT_LT(0, got);
+		for (i = 0; i < got; i++) {
+			ASSERT_EQ(2, sscanf(in[i], "%d:%d", &id, &seq));
+			ASSERT_TRUE(id == 0 || id == 1);
+			/* each sender's messages in its order, none twice */
+			ASSERT_EQ(next[id], seq);
+			next[id]++;
+		}
+		total += got;
+	}
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, pthread_join(th[i], NULL));
+		EXPECT_EQ(0, t[i].err);
+	}
+	EXPECT_EQ(TWO_ROUNDS * TWO_BATCH, next[0]);
+	EXPECT_EQ(TWO_ROUNDS * TWO_BATCH, next[1]);
+	EXPECT_EQ(0, qstat(n, "curmsgs"));
+	EXPECT_EQ(2 * TWO_ROUNDS * TWO_BATCH, qstat(n, "sent"));
+	EXPECT_EQ(2 * TWO_ROUNDS * TWO_BATCH, qstat(n, "received"));
+	EXPECT_EQ(0, kipc_mq_unlink(n));
+	close(rfd);
+	close(fd);
+}
+
 TEST(batch_receive_fault_keeps_the_rest)
 {
 	char n[64], in[5][32], buf[32];
