@@ -736,8 +736,7 @@ static int kipc_mq_create(struct kipc_obj *obj, const void *attr,
 	mq->maxmsg = maxmsg;
 	mq->msgsize = msgsize;
 	spin_lock_init(&mq->lock);
-	spin_lock_init(&mq->cache_lock);
-	INIT_LIST_HEAD(&mq->cache);
+	kipc_mq_cache_init(mq);
 	kipc_mq_tree_init(&mq->tree);
 	INIT_LIST_HEAD(&mq->senders);
 	INIT_LIST_HEAD(&mq->receivers);

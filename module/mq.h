@@ -254,6 +254,7 @@ struct kipc_mq_msg *kipc_mq_msg_get(struct kipc_mq *mq, size_t len);
 void kipc_mq_msgs_put(struct kipc_mq *mq, struct kipc_mq_msg **msgs,
 		      unsigned int n);
 void kipc_mq_msg_put(struct kipc_mq *mq, struct kipc_mq_msg *msg);
+void kipc_mq_cache_init(struct kipc_mq *mq);
 void kipc_mq_cache_purge(struct kipc_mq *mq);
 
 /* mq.c: the queue's core, used by the file operations in mq_ops.c */

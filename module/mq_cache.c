@@ -124,6 +124,13 @@ void kipc_mq_msg_put(struct kipc_mq *mq, struct kipc_mq_msg *msg)
 	kipc_mq_msgs_put(mq, &msg, 1);
 }
 
+void kipc_mq_cache_init(struct kipc_mq *mq)
+{
+	spin_lock_init(&mq->cache_lock);
+	INIT_LIST_HEAD(&mq->cache);
+	mq->nr_cached = 0;
+}
+
 /* Free every cached buffer: the queue is being destroyed. */
 void kipc_mq_cache_purge(struct kipc_mq *mq)
 {

@@ -208,6 +208,20 @@ static void kipc_mq_attr_limits(struct kunit *test)
 			kipc_mq_attr_check(S64_MAX, 2, U64_MAX, U64_MAX));
 }
 
+/* Just what the cache looks at of a queue: its sizes, lock and count. */
+static struct kipc_mq *kipc_mq_test_queue(struct kunit *test, long maxmsg,
+					  long msgsize)
+{
+	struct kipc_mq *mq = kunit_kzalloc(test, sizeof(*mq), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, mq);
+	mq->maxmsg = maxmsg;
+	mq->msgsize = msgsize;
+	kipc_mq_cache_init(mq);
+	kipc_mq_tree_init(&mq->tree);
+	return mq;
+}
+
 /*
  * The cache keeps full-size buffers only, newest first, and never more
  * than maxmsg minus the queued messages; the rest are freed.
@@ -218,13 +232,7 @@ static void kipc_mq_cache_bound(struct kunit *test)
 	struct kipc_mq *mq;
 	unsigned int i;
 
-	mq = kunit_kzalloc(test, sizeof(*mq), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, mq);
-	mq->maxmsg = 4;
-	mq->msgsize = 64;
-	spin_lock_init(&mq->cache_lock);
-	INIT_LIST_HEAD(&mq->cache);
-	kipc_mq_tree_init(&mq->tree);
+	mq = kipc_mq_test_queue(test, 4, 64);
 
 	KUNIT_EXPECT_EQ(test, 0U, kipc_mq_cache_take(mq, got, 6));
 	for (i = 0; i < 6; i++) {
@@ -265,13 +273,7 @@ static void kipc_mq_cache_large_policy(struct kunit *test)
 	struct kipc_mq_msg *m;
 	struct kipc_mq *mq;
 
-	mq = kunit_kzalloc(test, sizeof(*mq), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, mq);
-	mq->maxmsg = 2;
-	mq->msgsize = 65536;
-	spin_lock_init(&mq->cache_lock);
-	INIT_LIST_HEAD(&mq->cache);
-	kipc_mq_tree_init(&mq->tree);
+	mq = kipc_mq_test_queue(test, 2, 65536);
 	m = kipc_mq_msg_get(mq, 16);
 	KUNIT_ASSERT_NOT_NULL(test, m);
 	KUNIT_EXPECT_EQ(test, (size_t)16, m->cap);

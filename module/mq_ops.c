@@ -443,17 +443,15 @@ static long kipc_mq_ioc_sendv(struct kipc_file *kf, void __user *uarg)
 			if (copy_from_user(msgs[i]->data,
 					   u64_to_user_ptr(v[i].buf),
 					   v[i].len)) {
+				/* it, and the cached ones not reached */
+				kipc_mq_msgs_put(mq, msgs + i,
+						 max(cached, i + 1) - i);
 				ret = -EFAULT;
-				i++;	/* given back below, unsent */
 				break;
 			}
 			msgs[i]->prio = v[i].prio;
 		}
-		/* taken from the cache but not reached */
-		if (cached > i)
-			kipc_mq_msgs_put(mq, msgs + i, cached - i);
-		if (ret == -EFAULT)
-			kipc_mq_msg_put(mq, msgs[--i]);
+		/* (a failed allocation comes after every cached buffer) */
 		if (i == done)
 			break;
 		/* only the batch's first message may block */

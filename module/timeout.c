@@ -53,8 +53,8 @@ bool kipc_timeout_clock_ok(const struct kipc_timeout *t)
 /*
  * kipc_timeout_sleep() - schedule() until woken or @expires (absolute, on
  * @clk) passes; the caller has set the task state.  Without a deadline
- * (KTIME_MAX) no hrtimer is armed at all: arming and cancelling one on
- * every block cost about a tenth of a queue round trip (kipc-bench).
+ * (KTIME_MAX) no hrtimer is armed at all, as schedule_hrtimeout() would
+ * arm and cancel one at KTIME_MAX on every block.
  *
  * Return: 0 when the deadline passed, -EINTR otherwise (woken).
  */

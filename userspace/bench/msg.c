@@ -259,12 +259,15 @@ static int msg_fn(void *arg, int role, uint64_t iters)
 	switch (c->pat) {
 	case P_PINGPONG:
 	case P_WORKER:
+	case P_SELF:
+		/* P_SELF: one task sends and takes its own message back */
 		if (role == 0) {
 			for (i = 0; i < iters; i++) {
 				payload_stamp(buf, c->size, i);
 				if (LAT_TIMED(i))
 					t0 = now_ns();
-				if (c_send(c, 0, buf) || c_recv(c, 1, buf))
+				if (c_send(c, 0, buf) ||
+				    c_recv(c, c->pat == P_SELF ? 0 : 1, buf))
 					return -1;
 				if (LAT_TIMED(i))
 					lat_record(NULL, i, now_ns() - t0);
@@ -277,20 +280,6 @@ static int msg_fn(void *arg, int role, uint64_t iters)
 				    payload_check(buf, c->size, i) ||
 				    c_send(c, 1, buf))
 					return -1;
-		}
-		return 0;
-	case P_SELF:
-		/* send then receive in one task: the path's cost, no wake-ups */
-		for (i = 0; i < iters; i++) {
-			payload_stamp(buf, c->size, i);
-			if (LAT_TIMED(i))
-				t0 = now_ns();
-			if (c_send(c, 0, buf) || c_recv(c, 0, buf))
-				return -1;
-			if (LAT_TIMED(i))
-				lat_record(NULL, i, now_ns() - t0);
-			if (payload_check(buf, c->size, i))
-				return -1;
 		}
 		return 0;
 	case P_STREAM:
