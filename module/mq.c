@@ -719,7 +719,7 @@ static int kipc_mq_create(struct kipc_obj *obj, const void *attr,
 	err = kipc_mq_attr_check(maxmsg, msgsize, maxmsg_max, msgsize_max);
 	if (err)
 		return err;
-	err = kipc_mq_attr_bytes(maxmsg, msgsize, &bytes);
+	err = kipc_mq_charge_bytes(maxmsg, msgsize, &bytes);
 	if (err)
 		return err;
 	err = kipc_user_charge(user, KIPC_RES_MQ_BYTES, bytes,

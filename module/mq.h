@@ -160,6 +160,8 @@ struct kipc_mq_pcpu {
  * @cache_lock:	protects @cache and @nr_cached
  * @cache:	recycled full-size message buffers, newest first (cache_lock)
  * @nr_cached:	length of @cache (cache_lock; peeked without it)
+ * @cache_max:	cached buffers plus queued messages stay below it: maxmsg
+ *		plus the reserve of kipc_mq_cache_reserve(), fixed
  */
 struct kipc_mq {
 	struct kipc_obj obj;
@@ -186,6 +188,7 @@ struct kipc_mq {
 	spinlock_t cache_lock;	/* the recycled buffers, not the queue */
 	struct list_head cache;
 	unsigned int nr_cached;
+	long cache_max;
 };
 
 /*
@@ -254,6 +257,8 @@ struct kipc_mq_msg *kipc_mq_msg_get(struct kipc_mq *mq, size_t len);
 void kipc_mq_msgs_put(struct kipc_mq *mq, struct kipc_mq_msg **msgs,
 		      unsigned int n);
 void kipc_mq_msg_put(struct kipc_mq *mq, struct kipc_mq_msg *msg);
+long kipc_mq_cache_reserve(s64 maxmsg, s64 msgsize);
+int kipc_mq_charge_bytes(s64 maxmsg, s64 msgsize, u64 *bytes);
 void kipc_mq_cache_init(struct kipc_mq *mq);
 void kipc_mq_cache_purge(struct kipc_mq *mq);
 

@@ -224,47 +224,77 @@ static struct kipc_mq *kipc_mq_test_queue(struct kunit *test, long maxmsg,
 
 /*
  * The cache keeps full-size buffers only, newest first, and never more
- * than maxmsg minus the queued messages; the rest are freed.
+ * than maxmsg plus the reserve minus the queued messages; the rest are
+ * freed.
  */
 static void kipc_mq_cache_bound(struct kunit *test)
 {
-	struct kipc_mq_msg *m[6], *got[6];
+	struct kipc_mq_msg *m[14], *got[14];
 	struct kipc_mq *mq;
 	unsigned int i;
 
 	mq = kipc_mq_test_queue(test, 4, 64);
+	KUNIT_EXPECT_EQ(test, 4L + 8, mq->cache_max);	/* two batches of 4 */
 
-	KUNIT_EXPECT_EQ(test, 0U, kipc_mq_cache_take(mq, got, 6));
-	for (i = 0; i < 6; i++) {
+	KUNIT_EXPECT_EQ(test, 0U, kipc_mq_cache_take(mq, got, 14));
+	for (i = 0; i < 14; i++) {
 		m[i] = kipc_mq_msg_get(mq, 1 + i);	/* small queue: full */
 		KUNIT_ASSERT_NOT_NULL(test, m[i]);
 		KUNIT_EXPECT_EQ(test, (size_t)64, m[i]->cap);
 		KUNIT_EXPECT_EQ(test, (size_t)1 + i, m[i]->len);
 	}
-	/* one queued message leaves room for three */
-	mq->tree.count = 1;
-	kipc_mq_msgs_put(mq, m, 6);
-	KUNIT_EXPECT_EQ(test, 3U, mq->nr_cached);
+	/* three queued messages leave room for nine */
+	mq->tree.count = 3;
+	kipc_mq_msgs_put(mq, m, 14);
+	KUNIT_EXPECT_EQ(test, 9U, mq->nr_cached);
 	mq->tree.count = 0;
 	/* a fitted buffer is freed, not kept */
 	m[0] = kipc_mq_msg_alloc(8);
 	KUNIT_ASSERT_NOT_NULL(test, m[0]);
 	kipc_mq_msg_put(mq, m[0]);
-	KUNIT_EXPECT_EQ(test, 3U, mq->nr_cached);
+	KUNIT_EXPECT_EQ(test, 9U, mq->nr_cached);
 	/* newest first: the one put last comes out first */
 	m[0] = kipc_mq_msg_alloc(64);
 	KUNIT_ASSERT_NOT_NULL(test, m[0]);
 	kipc_mq_msg_put(mq, m[0]);
-	KUNIT_EXPECT_EQ(test, 4U, mq->nr_cached);
+	KUNIT_EXPECT_EQ(test, 10U, mq->nr_cached);
 	KUNIT_EXPECT_EQ(test, 1U, kipc_mq_cache_take(mq, got, 1));
 	KUNIT_EXPECT_PTR_EQ(test, m[0], got[0]);
-	KUNIT_EXPECT_EQ(test, 3U, kipc_mq_cache_take(mq, got + 1, 6));
+	KUNIT_EXPECT_EQ(test, 9U, kipc_mq_cache_take(mq, got + 1, 14));
 	KUNIT_EXPECT_EQ(test, 0U, mq->nr_cached);
-	kipc_mq_msgs_put(mq, got, 4);
-	KUNIT_EXPECT_EQ(test, 4U, mq->nr_cached);
+	kipc_mq_msgs_put(mq, got, 10);
+	KUNIT_EXPECT_EQ(test, 10U, mq->nr_cached);
 	kipc_mq_cache_purge(mq);
 	KUNIT_EXPECT_EQ(test, 0U, mq->nr_cached);
 	KUNIT_EXPECT_TRUE(test, list_empty(&mq->cache));
+}
+
+/*
+ * The reserve: two batches of at most 64 for messages up to 256 bytes,
+ * none above; charged on top of kipc_mq_attr_bytes().
+ */
+static void kipc_mq_cache_reserve_charge(struct kunit *test)
+{
+	size_t hdr = sizeof(struct kipc_mq_msg);
+	u64 attr, charge;
+
+	KUNIT_EXPECT_EQ(test, 2L, kipc_mq_cache_reserve(1, 16));
+	KUNIT_EXPECT_EQ(test, 20L, kipc_mq_cache_reserve(10, 256));
+	KUNIT_EXPECT_EQ(test, 128L, kipc_mq_cache_reserve(64, 64));
+	KUNIT_EXPECT_EQ(test, 128L, kipc_mq_cache_reserve(1000, 1));
+	KUNIT_EXPECT_EQ(test, 0L, kipc_mq_cache_reserve(64, 257));
+	KUNIT_EXPECT_EQ(test, 0L, kipc_mq_cache_reserve(10, 8192));
+
+	KUNIT_ASSERT_EQ(test, 0, kipc_mq_attr_bytes(64, 64, &attr));
+	KUNIT_ASSERT_EQ(test, 0, kipc_mq_charge_bytes(64, 64, &charge));
+	KUNIT_EXPECT_EQ(test, attr + 128 * (hdr + 64), charge);
+	KUNIT_ASSERT_EQ(test, 0, kipc_mq_attr_bytes(10, 8192, &attr));
+	KUNIT_ASSERT_EQ(test, 0, kipc_mq_charge_bytes(10, 8192, &charge));
+	KUNIT_EXPECT_EQ(test, attr, charge);
+	/* the attribute checks still come first */
+	KUNIT_EXPECT_EQ(test, -EINVAL, kipc_mq_charge_bytes(0, 64, &charge));
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			kipc_mq_charge_bytes(S64_MAX, 2, &charge));
 }
 
 /* A large queue fits small messages and uses full buffers for big ones. */
@@ -297,6 +327,7 @@ static struct kunit_case kipc_mq_cases[] = {
 	KUNIT_CASE(kipc_mq_attr_arith),
 	KUNIT_CASE(kipc_mq_attr_limits),
 	KUNIT_CASE(kipc_mq_cache_bound),
+	KUNIT_CASE(kipc_mq_cache_reserve_charge),
 	KUNIT_CASE(kipc_mq_cache_large_policy),
 	{}
 };

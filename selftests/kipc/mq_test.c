@@ -1313,6 +1313,36 @@ TEST_F(mq_limits, every_limit)
 	a.want = 0;
 	EXPECT_EQ(0, kipc_as_nobody(nobody_create, &a));
 
+	/*
+	 * Queues of messages up to 256 bytes also reserve recycled buffers:
+	 * 64 x 256 costs more than 64 x 257, and the limit counts it.
+	 */
+	{
+		unsigned long long small, big;
+
+		/* root's queues count against the limit too */
+		snprintf(val, sizeof(val), "%llu", self->saved[5]);
+		ASSERT_EQ(0, write_limit("mq_bytes_per_user", val));
+		fd = mkq(n, O_RDWR, 64, 256);
+		ASSERT_LE(0, fd);
+		small = qstat(n, "memory");
+		EXPECT_EQ(0, kipc_mq_unlink(n));
+		close(fd);
+		fd = mkq(n, O_RDWR, 64, 257);
+		ASSERT_LE(0, fd);
+		big = qstat(n, "memory");
+		EXPECT_EQ(0, kipc_mq_unlink(n));
+		close(fd);
+		EXPECT_GT(small, big);
+		snprintf(val, sizeof(val), "%llu", big);
+		ASSERT_EQ(0, write_limit("mq_bytes_per_user", val));
+		a = (struct lim_args){ n, 64, 257, 0 };
+		EXPECT_EQ(0, kipc_as_nobody(nobody_create, &a));
+		a.msgsize = 256;
+		a.want = EMFILE;
+		EXPECT_EQ(0, kipc_as_nobody(nobody_create, &a));
+	}
+
 	/* total queues: ENOSPC (one live queue held by root) */
 	fd = mkq(n, O_RDWR, 1, 16);
 	ASSERT_LE(0, fd);
