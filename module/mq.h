@@ -201,16 +201,20 @@ struct kipc_mq {
 
 /**
  * struct kipc_mq_handle - what one queue file keeps (kf->priv)
- * @batch_lock:	serialises use of @batch; a batch that finds it taken (a
- *		second thread batching on the same file) uses a buffer of its
- *		own for that call
- * @batch:	KIPC_MQ_BATCH_BYTES for SENDV/RECEIVEV, allocated at the
- *		file's first batch and kept until it is released, so a batch
- *		does not allocate (and zero) its vector every call (batch_lock)
+ * @batch:	per direction ([0] RECEIVEV, [1] SENDV), so that a sender and
+ *		a receiver sharing the file (forked, or threads) each have one:
+ * @batch.lock:	serialises use of @batch.buf; a batch that finds it taken (a
+ *		second thread batching the same way on the same file) uses a
+ *		buffer of its own for that call
+ * @batch.buf:	KIPC_MQ_BATCH_BYTES, allocated at the direction's first batch
+ *		and kept until the file is released, so a batch does not
+ *		allocate (and zero) its vector every call (batch.lock)
  */
 struct kipc_mq_handle {
-	struct mutex batch_lock;	/* @batch */
-	void *batch;
+	struct {
+		struct mutex lock;	/* buf */
+		void *buf;
+	} batch[2];
 };
 
 static inline struct kipc_mq *kipc_mq_of(struct kipc_obj *obj)

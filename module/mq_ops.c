@@ -258,21 +258,23 @@ static long kipc_mq_ioc_notify(struct kipc_file *kf, void __user *uarg)
 }
 
 /*
- * The buffer for one batch of @n: the file's own when no other thread of
- * it is batching (kept across calls), else one for this call only.  Give
- * it back with kipc_mq_batch_put().
+ * The buffer for one batch of @n: the file's own for the direction
+ * (@send) when no other thread of it is batching that way (kept across
+ * calls), else one for this call only.  Give it back with
+ * kipc_mq_batch_put().
  */
-static struct kipc_mq_msgv *kipc_mq_batch_buf(struct kipc_file *kf, u32 n)
+static struct kipc_mq_msgv *kipc_mq_batch_buf(struct kipc_file *kf, u32 n,
+					      bool send)
 {
 	struct kipc_mq_handle *h = kf->priv;
 
-	if (mutex_trylock(&h->batch_lock)) {
-		if (!h->batch)
-			h->batch = kmalloc(KIPC_MQ_BATCH_BYTES,
-					   GFP_KERNEL_ACCOUNT);
-		if (h->batch)
-			return h->batch;
-		mutex_unlock(&h->batch_lock);
+	if (mutex_trylock(&h->batch[send].lock)) {
+		if (!h->batch[send].buf)
+			h->batch[send].buf = kmalloc(KIPC_MQ_BATCH_BYTES,
+						     GFP_KERNEL_ACCOUNT);
+		if (h->batch[send].buf)
+			return h->batch[send].buf;
+		mutex_unlock(&h->batch[send].lock);
 	}
 	/* n <= KIPC_MQ_BATCH_MAX: no overflow */
 	return kmalloc(n * (sizeof(struct kipc_mq_msgv) +
@@ -282,11 +284,15 @@ static struct kipc_mq_msgv *kipc_mq_batch_buf(struct kipc_file *kf, u32 n)
 static void kipc_mq_batch_put(struct kipc_file *kf, struct kipc_mq_msgv *v)
 {
 	struct kipc_mq_handle *h = kf->priv;
+	int i;
 
-	if (v == h->batch)
-		mutex_unlock(&h->batch_lock);
-	else
-		kfree(v);
+	for (i = 0; i < ARRAY_SIZE(h->batch); i++) {
+		if (v == h->batch[i].buf) {
+			mutex_unlock(&h->batch[i].lock);
+			return;
+		}
+	}
+	kfree(v);
 }
 
 /*
@@ -331,7 +337,7 @@ static struct kipc_mq_msgv *kipc_mq_batch_get(struct kipc_file *kf,
 	if (b->__pad || !b->n || b->n > KIPC_MQ_BATCH_MAX ||
 	    !kipc_timeout_clock_ok(&b->timeout))
 		return ERR_PTR(-EINVAL);
-	v = kipc_mq_batch_buf(kf, b->n);
+	v = kipc_mq_batch_buf(kf, b->n, send);
 	if (!v)
 		return ERR_PTR(-ENOMEM);
 	err = kipc_mq_batch_read(v, u64_to_user_ptr(b->vec), b->n);
@@ -592,8 +598,10 @@ __poll_t kipc_mq_poll(struct kipc_file *kf, struct poll_table_struct *pt)
 int kipc_mq_open_handle(struct kipc_file *kf)
 {
 	struct kipc_mq_handle *h = kf->priv;
+	int i;
 
-	mutex_init(&h->batch_lock);
+	for (i = 0; i < ARRAY_SIZE(h->batch); i++)
+		mutex_init(&h->batch[i].lock);
 	return 0;
 }
 
@@ -607,6 +615,7 @@ void kipc_mq_release(struct kipc_file *kf)
 	struct kipc_mq *mq = kipc_mq_of(kf->obj);
 	struct user_namespace *uns = NULL;
 	struct pid *put = NULL;
+	int i;
 
 	spin_lock(&mq->lock);
 	if (mq->notify_kf == kf)
@@ -615,7 +624,9 @@ void kipc_mq_release(struct kipc_file *kf)
 	put_pid(put);
 	if (uns)
 		put_user_ns(uns);
-	mutex_destroy(&h->batch_lock);
-	kfree(h->batch);
+	for (i = 0; i < ARRAY_SIZE(h->batch); i++) {
+		mutex_destroy(&h->batch[i].lock);
+		kfree(h->batch[i].buf);
+	}
 	kfree(h);
 }
