@@ -43,7 +43,8 @@ struct result {
 	double means[64];	/* latency: per-sample batch mean */
 	int n;
 	double median, spread, p99med, mean;
-	double ratio[2];	/* kipc / group's base[k] median; 0: none */
+	double ratio[2];	/* kipc / group's base[k]; 0: none (runner.c) */
+	double rlo[2], rhi[2];	/* quartiles of the paired ratios; 0: none */
 };
 
 /*

@@ -121,6 +121,19 @@ static void fmt_num(char *b, size_t n, double v)
 		snprintf(b, n, "%.2f", v);
 }
 
+/* "3.1x posix-mq (2.8-3.4)": the ratio and, when paired, its quartiles */
+static void fmt_ratio(char *b, size_t n, const struct result *r, int k,
+		      const char *base)
+{
+	if (r->ratio[k] <= 0)
+		snprintf(b, n, "%s", "");
+	else if (r->rlo[k] > 0)
+		snprintf(b, n, "%.3gx %s (%.3g-%.3g)", r->ratio[k], base,
+			 r->rlo[k], r->rhi[k]);
+	else
+		snprintf(b, n, "%.3gx %s", r->ratio[k], base);
+}
+
 static void fmt_size(char *b, size_t n, size_t s)
 {
 	if (!s)
@@ -161,7 +174,7 @@ void print_table(FILE *f)
 	print_env(f, "- ");
 	fprintf(f, "- Times in us: median and p99 of every %dth operation timed alone (every one in samples of fewer than %d), median over the samples; mean = batch time / operations; no p99: too few operations, the median column is the mean; rates per second; spread = (max-min)/median over the samples.\n",
 		LAT_EVERY, 64 * LAT_EVERY);
-	fprintf(f, "- Ratios: kipc / baseline of the same group; for times below 1 is better, for rates above 1.\n");
+	fprintf(f, "- Ratios: kipc / baseline of the same group; for times below 1 is better, for rates above 1. Samples are taken in rounds (one of each implementation in turn): the ratio is the median of the per-round ratios, and in brackets their quartiles.\n");
 	for (i = 0; i < ngroups; i++) {
 		struct group *g = groups[i];
 
@@ -191,10 +204,8 @@ void print_table(FILE *f)
 				fmt_num(mb, sizeof(mb), mbps(g, r));
 			if (g->kind == K_LAT && r->mean > 0)
 				fmt_num(mean, sizeof(mean), r->mean);
-			if (r->ratio[0] > 0)
-				snprintf(r0, sizeof(r0), "%.3gx %s", r->ratio[0], g->base[0]);
-			if (r->ratio[1] > 0)
-				snprintf(r1, sizeof(r1), "%.3gx %s", r->ratio[1], g->base[1]);
+			fmt_ratio(r0, sizeof(r0), r, 0, g->base[0]);
+			fmt_ratio(r1, sizeof(r1), r, 1, g->base[1]);
 			fprintf(f, "| %s | %s | %s | %s%s%s | %s | %s | %s | %s | %s | %.0f%% | %s | %s |\n",
 				g->test, who(g), sz, r->kipc ? "**" : "", r->impl, r->kipc ? "**" : "",
 				med, g->unit, p99, mean, mb, r->spread, r0, r1);
@@ -268,6 +279,14 @@ void print_json(FILE *f)
 			if (r->ratio[1] > 0)
 				fprintf(f, "%s\"%s\": %.4g", r->ratio[0] > 0 ? ", " : "",
 					g->base[1], r->ratio[1]);
+			fprintf(f, "}, \"ratio_quartiles\": {");
+			if (r->rlo[0] > 0)
+				fprintf(f, "\"%s\": [%.4g, %.4g]", g->base[0],
+					r->rlo[0], r->rhi[0]);
+			if (r->rlo[1] > 0)
+				fprintf(f, "%s\"%s\": [%.4g, %.4g]",
+					r->rlo[0] > 0 ? ", " : "", g->base[1],
+					r->rlo[1], r->rhi[1]);
 			fprintf(f, "}}");
 		}
 		if (g->note[0]) {
@@ -282,9 +301,9 @@ void print_json(FILE *f)
 
 void print_csv(FILE *f)
 {
-	int i, k;
+	int i, k, q;
 
-	fprintf(f, "section,test,mode,size,impl,kipc,unit,median,p99,mbps,spread_pct,n,base1,ratio1,base2,ratio2,status,mean\n");
+	fprintf(f, "section,test,mode,size,impl,kipc,unit,median,p99,mbps,spread_pct,n,base1,ratio1,base2,ratio2,status,mean,ratio1_q1,ratio1_q3,ratio2_q1,ratio2_q3\n");
 	for (i = 0; i < ngroups; i++) {
 		struct group *g = groups[i];
 
@@ -307,6 +326,12 @@ void print_csv(FILE *f)
 			fprintf(f, ",\"%s\",", r->n ? "ok" : r->na[0] ? r->na : "not measured");
 			if (r->mean > 0)
 				fprintf(f, "%.6g", r->mean);
+			for (q = 0; q < 2; q++) {
+				if (r->rlo[q] > 0)
+					fprintf(f, ",%.4g,%.4g", r->rlo[q], r->rhi[q]);
+				else
+					fprintf(f, ",,");
+			}
 			fputc('\n', f);
 		}
 	}

@@ -224,13 +224,55 @@ static int cmp_d(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static double median_of(double *v, int n)
+/* The @q quantile (0..1) of @v[0..@n), interpolated; @v is left alone. */
+static double quantile_of(const double *v, int n, double q)
 {
-	double t[64];
+	double t[64], pos;
+	int lo;
 
 	memcpy(t, v, n * sizeof(*v));
 	qsort(t, n, sizeof(*t), cmp_d);
-	return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+	pos = q * (n - 1);
+	lo = (int)pos;
+	return lo + 1 < n ? t[lo] + (pos - lo) * (t[lo + 1] - t[lo]) : t[lo];
+}
+
+static double median_of(double *v, int n)
+{
+	return quantile_of(v, n, 0.5);
+}
+
+/*
+ * kipc @res against baseline @b: samples were taken in rounds, one of
+ * each implementation in turn, so sample k of both comes from the same
+ * few seconds.  The ratio is the median of the per-round ratios, which a
+ * host that slows down for a while (the usual noise under TCG) moves less
+ * than a ratio of medians taken over different moments; the quartiles
+ * say how far the rounds disagree.  When the group runs one implementation
+ * after the other (@rounds false) or a run lost samples, the rounds do not
+ * line up: then the ratio of the medians, without quartiles.
+ */
+static void pair_ratio(const struct result *res, const struct result *b,
+		       int rounds, double *ratio, double *lo, double *hi)
+{
+	double r[64];
+	int k;
+
+	*lo = *hi = 0;
+	if (!rounds || res->n != b->n) {
+		*ratio = res->median / b->median;
+		return;
+	}
+	for (k = 0; k < res->n; k++) {
+		if (b->samples[k] <= 0) {
+			*ratio = res->median / b->median;
+			return;
+		}
+		r[k] = res->samples[k] / b->samples[k];
+	}
+	*ratio = quantile_of(r, res->n, 0.5);
+	*lo = quantile_of(r, res->n, 0.25);
+	*hi = quantile_of(r, res->n, 0.75);
 }
 
 /* Turn one sample into its figure (and p99 for latencies). */
@@ -391,9 +433,11 @@ void run_group(struct group *g)
 			if (!b->n || b->median <= 0)
 				continue;
 			if (g->base[0] && !strcmp(b->impl, g->base[0]))
-				res->ratio[0] = res->median / b->median;
+				pair_ratio(res, b, !g->sequential, &res->ratio[0],
+					   &res->rlo[0], &res->rhi[0]);
 			if (g->base[1] && !strcmp(b->impl, g->base[1]))
-				res->ratio[1] = res->median / b->median;
+				pair_ratio(res, b, !g->sequential, &res->ratio[1],
+					   &res->rlo[1], &res->rhi[1]);
 		}
 	}
 	if (g->post)
