@@ -190,6 +190,23 @@ static struct kipc_mq_prio *kipc_mq_prealloc(struct kipc_mq *mq, bool force)
 	return kmalloc(sizeof(struct kipc_mq_prio), GFP_KERNEL_ACCOUNT);
 }
 
+/*
+ * A receiver needs a node only to take a waiting sender's message into the
+ * slot it frees (kipc_mq_pull_sender()) when that priority has none, so it
+ * allocates only when a sender waits.  Allocating every time cost a
+ * kmalloc and a kfree per message: the sender takes the spare, the
+ * receiver found none and allocated one, and the node its pop emptied
+ * was then freed.  The peek is racy: a sender that finds no node after
+ * all is told to retry, and allocates its own.
+ */
+static struct kipc_mq_prio *kipc_mq_prealloc_rcv(struct kipc_mq *mq)
+{
+	/* lockless peek: a stale answer costs a retry, see above */
+	if (!data_race(READ_ONCE(mq->nr_senders)))
+		return NULL;
+	return kipc_mq_prealloc(mq, false);
+}
+
 static void kipc_mq_keep_spare(struct kipc_mq *mq, struct kipc_mq_prio **node)
 {
 	lockdep_assert_held(&mq->lock);
@@ -321,7 +338,7 @@ long kipc_mq_do_receive(struct kipc_mq *mq, bool nonblock,
 	clockid_t clk;
 	long ret;
 
-	node = kipc_mq_prealloc(mq, false);
+	node = kipc_mq_prealloc_rcv(mq);
 	spin_lock(&mq->lock);
 	kipc_mq_keep_spare(mq, &node);
 	if (!mq->tree.count) {
@@ -537,7 +554,7 @@ long kipc_mq_do_receivev(struct kipc_mq *mq, bool nonblock,
 
 	wk.n = 0;
 	do {
-		node = kipc_mq_prealloc(mq, false);
+		node = kipc_mq_prealloc_rcv(mq);
 		spin_lock(&mq->lock);
 		kipc_mq_keep_spare(mq, &node);
 		if (!mq->tree.count) {
