@@ -76,13 +76,17 @@ size_t kipc_mq_msgsize(struct kipc_obj *q);
 /**
  * struct kipc_mq_msg - one message
  * @list:	in its priority node's FIFO, or owned by one task
+ * @next_free:	the next buffer down the queue's cache (while in it)
  * @len:	bytes in @data
  * @cap:	room in @data (the queue's msgsize for a recyclable buffer)
  * @prio:	priority
  * @data:	the payload (allocated with the message: slab or vmalloc)
  */
 struct kipc_mq_msg {
-	struct list_head list;
+	union {
+		struct list_head list;
+		struct kipc_mq_msg *next_free;
+	};
 	size_t len;
 	size_t cap;
 	unsigned int prio;
@@ -158,7 +162,8 @@ struct kipc_mq_pcpu {
  * @charged:	bytes reserved from the creator's per-user limit, fixed
  * @stats:	per-CPU counters and wait-time histogram
  * @cache_lock:	protects @cache and @nr_cached
- * @cache:	recycled full-size message buffers, newest first (cache_lock)
+ * @cache:	recycled full-size message buffers, a stack linked through
+ *		->next_free, newest first (cache_lock)
  * @nr_cached:	length of @cache (cache_lock; peeked without it)
  * @cache_max:	cached buffers plus queued messages stay below it: maxmsg
  *		plus the reserve of kipc_mq_cache_reserve(), fixed
@@ -186,7 +191,7 @@ struct kipc_mq {
 	u64 charged;
 	struct kipc_mq_pcpu __percpu *stats;
 	spinlock_t cache_lock;	/* the recycled buffers, not the queue */
-	struct list_head cache;
+	struct kipc_mq_msg *cache;
 	unsigned int nr_cached;
 	long cache_max;
 };

@@ -61,12 +61,10 @@ unsigned int kipc_mq_cache_take(struct kipc_mq *mq, struct kipc_mq_msg **out,
 	if (!data_race(READ_ONCE(mq->nr_cached)))
 		return 0;
 	spin_lock(&mq->cache_lock);
-	while (i < n && mq->nr_cached) {
-		msg = list_first_entry(&mq->cache, struct kipc_mq_msg, list);
-		list_del_init(&msg->list);
-		mq->nr_cached--;
+	for (msg = mq->cache; i < n && msg; msg = msg->next_free)
 		out[i++] = msg;
-	}
+	mq->cache = msg;
+	mq->nr_cached -= i;
 	spin_unlock(&mq->cache_lock);
 	return i;
 }
@@ -122,7 +120,8 @@ void kipc_mq_msgs_put(struct kipc_mq *mq, struct kipc_mq_msg **msgs,
 		if (msgs[i]->cap == mq->msgsize &&
 		    mq->nr_cached + queued < mq->cache_max) {
 			/* LIFO: the next sender gets a buffer still in cache */
-			list_add(&msgs[i]->list, &mq->cache);
+			msgs[i]->next_free = mq->cache;
+			mq->cache = msgs[i];
 			mq->nr_cached++;
 		} else {
 			msgs[nfree++] = msgs[i];
@@ -178,17 +177,18 @@ void kipc_mq_cache_init(struct kipc_mq *mq)
 	mq->cache_max = mq->maxmsg +
 			kipc_mq_cache_reserve(mq->maxmsg, mq->msgsize);
 	spin_lock_init(&mq->cache_lock);
-	INIT_LIST_HEAD(&mq->cache);
+	mq->cache = NULL;
 	mq->nr_cached = 0;
 }
 
 /* Free every cached buffer: the queue is being destroyed. */
 void kipc_mq_cache_purge(struct kipc_mq *mq)
 {
-	struct kipc_mq_msg *msg, *tmp;
+	struct kipc_mq_msg *msg;
 
-	list_for_each_entry_safe(msg, tmp, &mq->cache, list)
+	while ((msg = mq->cache)) {
+		mq->cache = msg->next_free;
 		kipc_mq_msg_free(msg);
-	INIT_LIST_HEAD(&mq->cache);
+	}
 	mq->nr_cached = 0;
 }

@@ -266,7 +266,7 @@ static void kipc_mq_cache_bound(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 10U, mq->nr_cached);
 	kipc_mq_cache_purge(mq);
 	KUNIT_EXPECT_EQ(test, 0U, mq->nr_cached);
-	KUNIT_EXPECT_TRUE(test, list_empty(&mq->cache));
+	KUNIT_EXPECT_NULL(test, mq->cache);
 }
 
 /*

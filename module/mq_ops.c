@@ -281,18 +281,19 @@ static struct kipc_mq_msgv *kipc_mq_batch_buf(struct kipc_file *kf, u32 n,
 			    sizeof(struct kipc_mq_msg *)), GFP_KERNEL);
 }
 
-static void kipc_mq_batch_put(struct kipc_file *kf, struct kipc_mq_msgv *v)
+static void kipc_mq_batch_put(struct kipc_file *kf, struct kipc_mq_msgv *v,
+			      bool send)
 {
 	struct kipc_mq_handle *h = kf->priv;
-	int i;
 
-	for (i = 0; i < ARRAY_SIZE(h->batch); i++) {
-		if (v == h->batch[i].buf) {
-			mutex_unlock(&h->batch[i].lock);
-			return;
-		}
-	}
-	kfree(v);
+	/*
+	 * Racy read when v is a buffer of this call only: the kept one may
+	 * be set meanwhile by the thread holding its lock, but is never v.
+	 */
+	if (v == data_race(h->batch[send].buf))
+		mutex_unlock(&h->batch[send].lock);
+	else
+		kfree(v);
 }
 
 /*
@@ -349,7 +350,7 @@ static struct kipc_mq_msgv *kipc_mq_batch_get(struct kipc_file *kf,
 			err = -EMSGSIZE;
 	}
 	if (err) {
-		kipc_mq_batch_put(kf, v);
+		kipc_mq_batch_put(kf, v, send);
 		return ERR_PTR(err);
 	}
 	*msgs = (struct kipc_mq_msg **)(v + b->n);
@@ -474,7 +475,7 @@ static long kipc_mq_ioc_sendv(struct kipc_file *kf, void __user *uarg)
 		if (done < end)		/* full, or a prepare failed */
 			break;
 	}
-	kipc_mq_batch_put(kf, v);	/* and msgs with it */
+	kipc_mq_batch_put(kf, v, true);	/* and msgs with it */
 	return done ? done : ret;
 }
 
@@ -529,7 +530,7 @@ static long kipc_mq_ioc_receivev(struct kipc_file *kf, void __user *uarg)
 	else
 		ret = i;
 out:
-	kipc_mq_batch_put(kf, v);	/* and msgs with it */
+	kipc_mq_batch_put(kf, v, false);	/* and msgs with it */
 	return ret;
 }
 
