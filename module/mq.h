@@ -165,8 +165,8 @@ struct kipc_mq_pcpu {
  * @cache:	recycled full-size message buffers, a stack linked through
  *		->next_free, newest first (cache_lock)
  * @nr_cached:	length of @cache (cache_lock; peeked without it)
- * @cache_max:	cached buffers plus queued messages stay below it: maxmsg
- *		plus the reserve of kipc_mq_cache_reserve(), fixed
+ * @cache_max:	cached buffers plus queued messages stay at most this:
+ *		maxmsg plus the reserve of kipc_mq_cache_reserve(), fixed
  */
 struct kipc_mq {
 	struct kipc_obj obj;

@@ -13,7 +13,7 @@
  * allocates smaller messages to fit (so a 16-byte message in a 64 KiB
  * queue does not take 64 KiB).
  *
- * How many: buffers held in the cache plus messages queued stay below
+ * How many: buffers held in the cache plus messages queued stay at most
  * cache_max (checked with a racy peek at the queue's count, which can let
  * one more in), which is maxmsg plus a reserve, both charged to the
  * creator at creation (kipc_mq_charge_bytes()).  An idle queue keeps its

@@ -10,6 +10,7 @@
  * Run by scripts/check-debug-extra; skips where the kernel cannot inject.
  */
 #include <dirent.h>
+#include <pthread.h>
 #include <mqueue.h>
 #include <sys/mman.h>
 #include "../kselftest_harness.h"
@@ -204,6 +205,8 @@ TEST_F(fault, mq_send_receive)
 	 * A receive with no sender waiting allocates nothing (it needs a
 	 * priority node only to take a waiting sender's message in), so no
 	 * failure can reach it: the first allocation armed stays unused.
+	 * (A receive that allocated every time would be caught: the send
+	 * before it took the queue's spare node.)
 	 */
 	ASSERT_EQ(0, mq_send_one(fd));
 	{
@@ -218,6 +221,116 @@ TEST_F(fault, mq_send_receive)
 	}
 	ASSERT_EQ(0, kipc_mq_getattr(fd, &now));
 	EXPECT_EQ(0, now.mq_curmsgs);
+	close(fd);
+	kipc_mq_unlink(self->name);
+}
+
+struct late_send {
+	const char *name;
+	const char *text;
+	unsigned int prio;
+	int ret;
+};
+
+/* A blocking send of ->text at ->prio on a file of its own. */
+static void *late_sender(void *p)
+{
+	struct late_send *ls = p;
+	int fd = kipc_mq_open(ls->name, O_WRONLY, 0, NULL);
+
+	if (fd < 0) {
+		ls->ret = -errno;
+		return NULL;
+	}
+	ls->ret = kipc_mq_send(fd, ls->text, strlen(ls->text), ls->prio) ?
+		  -errno : 0;
+	close(fd);
+	return NULL;
+}
+
+/* Wait (up to 10 s) until @n senders are blocked on queue @name. */
+static bool senders_blocked(const char *name, unsigned long long n)
+{
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		if (kipc_sysfs_u64(KIPC_SYSFS "/mq/%s/blocked_senders",
+				   name) == n)
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+/* Receive one message: its text must be @text and its priority @prio. */
+static void expect_msg(struct __test_metadata *_metadata, int fd,
+		       const char *text, unsigned int prio)
+{
+	unsigned int got;
+	char buf[128];
+	ssize_t r;
+
+	r = kipc_mq_receive(fd, buf, sizeof(buf), &got);
+	ASSERT_EQ((ssize_t)strlen(text), r);
+	EXPECT_EQ(prio, got);
+	EXPECT_EQ(0, memcmp(buf, text, r));
+}
+
+/*
+ * A receive that frees a slot of a full queue takes a waiting sender's
+ * message in; when its priority has no node, the receiver allocates one
+ * first.  Here that allocation fails: the receive still succeeds, the
+ * sender is told to retry and does with a node of its own, and nothing is
+ * lost, duplicated or reordered.
+ *
+ * The setup makes the receiver need that node: the queue is full of
+ * priority-5 messages (so a pop leaves their node in place), and two
+ * senders wait at the new priorities 1 and 2.  The first receive pulls in
+ * the first sender with the queue's spare node; the second, armed, finds
+ * no spare and must allocate for the second sender.
+ */
+TEST_F(fault, mq_receive_takes_waiting_sender)
+{
+	struct mq_attr attr = { .mq_maxmsg = 3, .mq_msgsize = 128 };
+	struct late_send a = { self->name, "low-one", 1, 1 };
+	struct late_send b = { self->name, "low-two", 2, 1 };
+	pthread_t ta, tb;
+	bool hit;
+	int fd, i;
+
+	fd = kipc_mq_open(self->name, O_RDWR | O_CREAT | O_EXCL | O_NONBLOCK,
+			  0600, &attr);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, kipc_mq_send(fd, "five", 4, 5));
+	ASSERT_EQ(0, pthread_create(&ta, NULL, late_sender, &a));
+	ASSERT_TRUE(senders_blocked(self->name, 1));
+	ASSERT_EQ(0, pthread_create(&tb, NULL, late_sender, &b));
+	ASSERT_TRUE(senders_blocked(self->name, 2));
+
+	expect_msg(_metadata, fd, "five", 5);	/* takes a in */
+	ASSERT_EQ(0, pthread_join(ta, NULL));
+	EXPECT_EQ(0, a.ret);
+	arm(1);
+	expect_msg(_metadata, fd, "five", 5);	/* b's node fails */
+	hit = disarm();
+	EXPECT_TRUE(hit) TH_LOG("the receive allocated nothing");
+	ASSERT_EQ(0, pthread_join(tb, NULL));
+	EXPECT_EQ(0, b.ret);
+
+	expect_msg(_metadata, fd, "five", 5);
+	expect_msg(_metadata, fd, "low-two", 2);
+	expect_msg(_metadata, fd, "low-one", 1);
+	{
+		unsigned int prio;
+		char buf[128];
+
+		EXPECT_EQ(-1, kipc_mq_receive(fd, buf, sizeof(buf), &prio));
+		EXPECT_EQ(EAGAIN, errno);
+	}
+	EXPECT_EQ(5ULL, kipc_sysfs_u64(KIPC_SYSFS "/mq/%s/sent", self->name));
+	EXPECT_EQ(5ULL, kipc_sysfs_u64(KIPC_SYSFS "/mq/%s/received",
+				       self->name));
 	close(fd);
 	kipc_mq_unlink(self->name);
 }
