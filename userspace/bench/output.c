@@ -174,7 +174,7 @@ void print_table(FILE *f)
 	print_env(f, "- ");
 	fprintf(f, "- Times in us: median and p99 of every %dth operation timed alone (every one in samples of fewer than %d), median over the samples; mean = batch time / operations; no p99: too few operations, the median column is the mean; rates per second; spread = (max-min)/median over the samples.\n",
 		LAT_EVERY, 64 * LAT_EVERY);
-	fprintf(f, "- Ratios: kipc / baseline of the same group; for times below 1 is better, for rates above 1. Samples are taken in rounds (one of each implementation in turn): the ratio is the median of the per-round ratios, and in brackets their quartiles.\n");
+	fprintf(f, "- Ratios: kipc / baseline of the same group; for times below 1 is better, for rates above 1. Samples are taken in rounds (one of each implementation in turn): the ratio is the median of the per-round ratios, and in brackets their quartiles (no brackets: a group run in sequence, ratio of the medians).\n");
 	for (i = 0; i < ngroups; i++) {
 		struct group *g = groups[i];
 

@@ -264,7 +264,8 @@ static void pair_ratio(const struct result *res, const struct result *b,
 		return;
 	}
 	for (k = 0; k < res->n; k++) {
-		if (b->samples[k] <= 0) {
+		/* 0 marks "none" in ratio, rlo and rhi: keep them positive */
+		if (b->samples[k] <= 0 || res->samples[k] <= 0) {
 			*ratio = res->median / b->median;
 			return;
 		}
