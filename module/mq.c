@@ -217,6 +217,26 @@ static void kipc_mq_keep_spare(struct kipc_mq *mq, struct kipc_mq_prio **node)
 }
 
 /*
+ * A sender told to retry (a receiver freed a slot for it but had no node
+ * for its priority) could not allocate one either and gives up: pass the
+ * slot on to the next waiting sender, which retries in turn, so that no
+ * sender sleeps on a queue with room.
+ */
+static void kipc_mq_pass_slot(struct kipc_mq *mq)
+{
+	struct task_struct *wake = NULL;
+	struct kipc_mq_waiter *snd;
+
+	spin_lock(&mq->lock);
+	snd = list_first_entry_or_null(&mq->senders, struct kipc_mq_waiter,
+				       list);
+	if (snd && mq->tree.count < mq->maxmsg)
+		wake = kipc_mq_complete(&mq->nr_senders, snd, KIPC_MQ_RETRY);
+	spin_unlock(&mq->lock);
+	kipc_mq_wake(wake);
+}
+
+/*
  * kipc_mq_do_send() - queue @msg (filled in, priority set) on @mq
  * @nonblock:	EAGAIN instead of blocking on a full queue
  * @t:		when to give up blocking (clock already validated)
@@ -239,8 +259,10 @@ long kipc_mq_do_send(struct kipc_mq *mq, struct kipc_mq_msg *msg,
 
 again:
 	node = kipc_mq_prealloc(mq, force);
-	if (force && !node)
+	if (force && !node) {
+		kipc_mq_pass_slot(mq);
 		return -ENOMEM;
+	}
 	spin_lock(&mq->lock);
 	kipc_mq_keep_spare(mq, &node);
 	if (mq->tree.count >= mq->maxmsg) {

@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <mqueue.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include "../kselftest_harness.h"
 #include "kipc_test.h"
 #include "kipc.h"
@@ -230,20 +231,45 @@ struct late_send {
 	const char *text;
 	unsigned int prio;
 	int ret;
+	bool watch;		/* read back the thread's fail-nth after */
+	bool hit;		/* an armed failure was injected */
+	pid_t tid;		/* set before the send */
 };
 
-/* A blocking send of ->text at ->prio on a file of its own. */
+/*
+ * A blocking send of ->text at ->prio on a file of its own.  Another
+ * thread may arm this one's fail-nth (/proc/self/task/<tid>/fail-nth)
+ * while it waits; with ->watch it says afterwards whether that fired.
+ */
 static void *late_sender(void *p)
 {
 	struct late_send *ls = p;
 	int fd = kipc_mq_open(ls->name, O_WRONLY, 0, NULL);
+	int nth = -1;
+	char buf[16];
+	ssize_t n;
 
 	if (fd < 0) {
 		ls->ret = -errno;
 		return NULL;
 	}
+	if (ls->watch) {
+		nth = open("/proc/thread-self/fail-nth", O_RDWR);
+		if (nth < 0)
+			abort();
+	}
+	__atomic_store_n(&ls->tid, (pid_t)syscall(SYS_gettid),
+			 __ATOMIC_RELEASE);
 	ls->ret = kipc_mq_send(fd, ls->text, strlen(ls->text), ls->prio) ?
 		  -errno : 0;
+	if (nth >= 0) {
+		n = pread(nth, buf, sizeof(buf) - 1, 0);
+		if (n < 0 || pwrite(nth, "0", 1, 0) < 0)
+			abort();
+		buf[n] = '\0';
+		ls->hit = atoi(buf) == 0;
+		close(nth);
+	}
 	close(fd);
 	return NULL;
 }
@@ -292,8 +318,12 @@ static void expect_msg(struct __test_metadata *_metadata, int fd,
 TEST_F(fault, mq_receive_takes_waiting_sender)
 {
 	struct mq_attr attr = { .mq_maxmsg = 3, .mq_msgsize = 128 };
-	struct late_send a = { self->name, "low-one", 1, 1 };
-	struct late_send b = { self->name, "low-two", 2, 1 };
+	struct late_send a = {
+		.name = self->name, .text = "low-one", .prio = 1, .ret = 1,
+	};
+	struct late_send b = {
+		.name = self->name, .text = "low-two", .prio = 2, .ret = 1,
+	};
 	pthread_t ta, tb;
 	bool hit;
 	int fd, i;
@@ -328,6 +358,76 @@ TEST_F(fault, mq_receive_takes_waiting_sender)
 		EXPECT_EQ(-1, kipc_mq_receive(fd, buf, sizeof(buf), &prio));
 		EXPECT_EQ(EAGAIN, errno);
 	}
+	EXPECT_EQ(5ULL, kipc_sysfs_u64(KIPC_SYSFS "/mq/%s/sent", self->name));
+	EXPECT_EQ(5ULL, kipc_sysfs_u64(KIPC_SYSFS "/mq/%s/received",
+				       self->name));
+	close(fd);
+	kipc_mq_unlink(self->name);
+}
+
+/*
+ * The sender told to retry cannot allocate its node either and fails with
+ * ENOMEM: the slot the receiver freed for it goes on to the next waiting
+ * sender, which must not sleep on a queue with room.
+ *
+ * Same setup as above, with a third sender (priority 3) waiting behind
+ * the second.  The second's fail-nth is armed while it waits, so its next
+ * allocation, the node of its retry, fails.
+ */
+TEST_F(fault, mq_sender_giving_up_passes_its_slot)
+{
+	struct mq_attr attr = { .mq_maxmsg = 3, .mq_msgsize = 128 };
+	struct late_send a = {
+		.name = self->name, .text = "low-one", .prio = 1, .ret = 1,
+	};
+	struct late_send b = {
+		.name = self->name, .text = "low-two", .prio = 2, .ret = 1,
+		.watch = true,
+	};
+	struct late_send c = {
+		.name = self->name, .text = "low-three", .prio = 3, .ret = 1,
+	};
+	pthread_t ta, tb, tc;
+	char path[64];
+	bool hit;
+	int fd, i, bfd;
+
+	fd = kipc_mq_open(self->name, O_RDWR | O_CREAT | O_EXCL | O_NONBLOCK,
+			  0600, &attr);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, kipc_mq_send(fd, "five", 4, 5));
+	ASSERT_EQ(0, pthread_create(&ta, NULL, late_sender, &a));
+	ASSERT_TRUE(senders_blocked(self->name, 1));
+	ASSERT_EQ(0, pthread_create(&tb, NULL, late_sender, &b));
+	ASSERT_TRUE(senders_blocked(self->name, 2));
+	ASSERT_EQ(0, pthread_create(&tc, NULL, late_sender, &c));
+	ASSERT_TRUE(senders_blocked(self->name, 3));
+	snprintf(path, sizeof(path), "/proc/self/task/%d/fail-nth",
+		 (int)__atomic_load_n(&b.tid, __ATOMIC_ACQUIRE));
+	bfd = open(path, O_WRONLY);
+	ASSERT_LE(0, bfd);
+	ASSERT_EQ(1, pwrite(bfd, "1", 1, 0));
+	close(bfd);
+
+	expect_msg(_metadata, fd, "five", 5);	/* takes a in */
+	ASSERT_EQ(0, pthread_join(ta, NULL));
+	EXPECT_EQ(0, a.ret);
+	arm(1);
+	expect_msg(_metadata, fd, "five", 5);	/* no node for b */
+	hit = disarm();
+	EXPECT_TRUE(hit) TH_LOG("the receive allocated nothing");
+	ASSERT_EQ(0, pthread_join(tb, NULL));
+	EXPECT_EQ(-ENOMEM, b.ret);
+	EXPECT_TRUE(b.hit);
+	/* c takes the slot b gave up, without another receive */
+	ASSERT_TRUE(senders_blocked(self->name, 0));
+	ASSERT_EQ(0, pthread_join(tc, NULL));
+	EXPECT_EQ(0, c.ret);
+
+	expect_msg(_metadata, fd, "five", 5);
+	expect_msg(_metadata, fd, "low-three", 3);
+	expect_msg(_metadata, fd, "low-one", 1);
 	EXPECT_EQ(5ULL, kipc_sysfs_u64(KIPC_SYSFS "/mq/%s/sent", self->name));
 	EXPECT_EQ(5ULL, kipc_sysfs_u64(KIPC_SYSFS "/mq/%s/received",
 				       self->name));
