@@ -154,8 +154,10 @@ struct kipc_info {
  * limits/mq_msgsize_default; maxmsg or msgsize zero, negative or above
  * limits/mq_maxmsg_max, limits/mq_msgsize_max: EINVAL.  Creating reserves
  * maxmsg * (msgsize + per-message overhead) bytes from the creator's
- * limits/mq_bytes_per_user (EMFILE when it would pass, as RLIMIT_MSGQUEUE);
- * more than limits/mq_max queues: ENOSPC.
+ * limits/mq_bytes_per_user (EMFILE when it would pass, as RLIMIT_MSGQUEUE),
+ * plus, when msgsize <= 256, room for 2 * min(maxmsg, 64) recycled message
+ * buffers (the queue's memory file in /sys says how much); more than
+ * limits/mq_max queues: ENOSPC.
  *
  * Access: sending needs a handle opened for writing, receiving one opened
  * for reading (EBADF otherwise).  Priorities are 0..KIPC_MQ_PRIO_MAX
