@@ -303,6 +303,40 @@ static void expect_msg(struct __test_metadata *_metadata, int fd,
 }
 
 /*
+ * Queue @name, full with three priority-5 messages, and @n late senders
+ * started one after the other, each blocked before the next starts (so
+ * they wait in that order).  Return: a non-blocking descriptor.
+ */
+static int full_queue_with_senders(struct __test_metadata *_metadata,
+				   const char *name, struct late_send *ls,
+				   pthread_t *th, int n)
+{
+	struct mq_attr attr = { .mq_maxmsg = 3, .mq_msgsize = 128 };
+	int fd, i;
+
+	fd = kipc_mq_open(name, O_RDWR | O_CREAT | O_EXCL | O_NONBLOCK, 0600,
+			  &attr);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, kipc_mq_send(fd, "five", 4, 5));
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, late_sender, &ls[i]));
+		ASSERT_TRUE(senders_blocked(name, i + 1));
+	}
+	return fd;
+}
+
+/* Five messages went through @name: counted so; then remove it. */
+static void expect_five_and_remove(struct __test_metadata *_metadata,
+				   int fd, const char *name)
+{
+	EXPECT_EQ(5ULL, kipc_sysfs_u64(KIPC_SYSFS "/mq/%s/sent", name));
+	EXPECT_EQ(5ULL, kipc_sysfs_u64(KIPC_SYSFS "/mq/%s/received", name));
+	close(fd);
+	kipc_mq_unlink(name);
+}
+
+/*
  * A receive that frees a slot of a full queue takes a waiting sender's
  * message in; when its priority has no node, the receiver allocates one
  * first.  Here that allocation fails: the receive still succeeds, the
@@ -317,36 +351,25 @@ static void expect_msg(struct __test_metadata *_metadata, int fd,
  */
 TEST_F(fault, mq_receive_takes_waiting_sender)
 {
-	struct mq_attr attr = { .mq_maxmsg = 3, .mq_msgsize = 128 };
-	struct late_send a = {
-		.name = self->name, .text = "low-one", .prio = 1, .ret = 1,
+	struct late_send ls[2] = {
+		{ .name = self->name, .text = "low-one", .prio = 1, .ret = 1 },
+		{ .name = self->name, .text = "low-two", .prio = 2, .ret = 1 },
 	};
-	struct late_send b = {
-		.name = self->name, .text = "low-two", .prio = 2, .ret = 1,
-	};
-	pthread_t ta, tb;
+	pthread_t th[2];
 	bool hit;
-	int fd, i;
+	int fd;
 
-	fd = kipc_mq_open(self->name, O_RDWR | O_CREAT | O_EXCL | O_NONBLOCK,
-			  0600, &attr);
-	ASSERT_LE(0, fd);
-	for (i = 0; i < 3; i++)
-		ASSERT_EQ(0, kipc_mq_send(fd, "five", 4, 5));
-	ASSERT_EQ(0, pthread_create(&ta, NULL, late_sender, &a));
-	ASSERT_TRUE(senders_blocked(self->name, 1));
-	ASSERT_EQ(0, pthread_create(&tb, NULL, late_sender, &b));
-	ASSERT_TRUE(senders_blocked(self->name, 2));
+	fd = full_queue_with_senders(_metadata, self->name, ls, th, 2);
 
-	expect_msg(_metadata, fd, "five", 5);	/* takes a in */
-	ASSERT_EQ(0, pthread_join(ta, NULL));
-	EXPECT_EQ(0, a.ret);
+	expect_msg(_metadata, fd, "five", 5);	/* takes ls[0] in */
+	ASSERT_EQ(0, pthread_join(th[0], NULL));
+	EXPECT_EQ(0, ls[0].ret);
 	arm(1);
-	expect_msg(_metadata, fd, "five", 5);	/* b's node fails */
+	expect_msg(_metadata, fd, "five", 5);	/* ls[1]'s node fails */
 	hit = disarm();
 	EXPECT_TRUE(hit) TH_LOG("the receive allocated nothing");
-	ASSERT_EQ(0, pthread_join(tb, NULL));
-	EXPECT_EQ(0, b.ret);
+	ASSERT_EQ(0, pthread_join(th[1], NULL));
+	EXPECT_EQ(0, ls[1].ret);
 
 	expect_msg(_metadata, fd, "five", 5);
 	expect_msg(_metadata, fd, "low-two", 2);
@@ -358,11 +381,7 @@ TEST_F(fault, mq_receive_takes_waiting_sender)
 		EXPECT_EQ(-1, kipc_mq_receive(fd, buf, sizeof(buf), &prio));
 		EXPECT_EQ(EAGAIN, errno);
 	}
-	EXPECT_EQ(5ULL, kipc_sysfs_u64(KIPC_SYSFS "/mq/%s/sent", self->name));
-	EXPECT_EQ(5ULL, kipc_sysfs_u64(KIPC_SYSFS "/mq/%s/received",
-				       self->name));
-	close(fd);
-	kipc_mq_unlink(self->name);
+	expect_five_and_remove(_metadata, fd, self->name);
 }
 
 /*
@@ -376,63 +395,44 @@ TEST_F(fault, mq_receive_takes_waiting_sender)
  */
 TEST_F(fault, mq_sender_giving_up_passes_its_slot)
 {
-	struct mq_attr attr = { .mq_maxmsg = 3, .mq_msgsize = 128 };
-	struct late_send a = {
-		.name = self->name, .text = "low-one", .prio = 1, .ret = 1,
+	struct late_send ls[3] = {
+		{ .name = self->name, .text = "low-one", .prio = 1, .ret = 1 },
+		{ .name = self->name, .text = "low-two", .prio = 2, .ret = 1,
+		  .watch = true },
+		{ .name = self->name, .text = "low-three", .prio = 3, .ret = 1 },
 	};
-	struct late_send b = {
-		.name = self->name, .text = "low-two", .prio = 2, .ret = 1,
-		.watch = true,
-	};
-	struct late_send c = {
-		.name = self->name, .text = "low-three", .prio = 3, .ret = 1,
-	};
-	pthread_t ta, tb, tc;
+	pthread_t th[3];
 	char path[64];
 	bool hit;
-	int fd, i, bfd;
+	int fd, bfd;
 
-	fd = kipc_mq_open(self->name, O_RDWR | O_CREAT | O_EXCL | O_NONBLOCK,
-			  0600, &attr);
-	ASSERT_LE(0, fd);
-	for (i = 0; i < 3; i++)
-		ASSERT_EQ(0, kipc_mq_send(fd, "five", 4, 5));
-	ASSERT_EQ(0, pthread_create(&ta, NULL, late_sender, &a));
-	ASSERT_TRUE(senders_blocked(self->name, 1));
-	ASSERT_EQ(0, pthread_create(&tb, NULL, late_sender, &b));
-	ASSERT_TRUE(senders_blocked(self->name, 2));
-	ASSERT_EQ(0, pthread_create(&tc, NULL, late_sender, &c));
-	ASSERT_TRUE(senders_blocked(self->name, 3));
+	fd = full_queue_with_senders(_metadata, self->name, ls, th, 3);
 	snprintf(path, sizeof(path), "/proc/self/task/%d/fail-nth",
-		 (int)__atomic_load_n(&b.tid, __ATOMIC_ACQUIRE));
+		 (int)__atomic_load_n(&ls[1].tid, __ATOMIC_ACQUIRE));
 	bfd = open(path, O_WRONLY);
 	ASSERT_LE(0, bfd);
 	ASSERT_EQ(1, pwrite(bfd, "1", 1, 0));
 	close(bfd);
 
-	expect_msg(_metadata, fd, "five", 5);	/* takes a in */
-	ASSERT_EQ(0, pthread_join(ta, NULL));
-	EXPECT_EQ(0, a.ret);
+	expect_msg(_metadata, fd, "five", 5);	/* takes ls[0] in */
+	ASSERT_EQ(0, pthread_join(th[0], NULL));
+	EXPECT_EQ(0, ls[0].ret);
 	arm(1);
-	expect_msg(_metadata, fd, "five", 5);	/* no node for b */
+	expect_msg(_metadata, fd, "five", 5);	/* no node for ls[1] */
 	hit = disarm();
 	EXPECT_TRUE(hit) TH_LOG("the receive allocated nothing");
-	ASSERT_EQ(0, pthread_join(tb, NULL));
-	EXPECT_EQ(-ENOMEM, b.ret);
-	EXPECT_TRUE(b.hit);
-	/* c takes the slot b gave up, without another receive */
+	ASSERT_EQ(0, pthread_join(th[1], NULL));
+	EXPECT_EQ(-ENOMEM, ls[1].ret);
+	EXPECT_TRUE(ls[1].hit);
+	/* ls[2] takes the slot ls[1] gave up, without another receive */
 	ASSERT_TRUE(senders_blocked(self->name, 0));
-	ASSERT_EQ(0, pthread_join(tc, NULL));
-	EXPECT_EQ(0, c.ret);
+	ASSERT_EQ(0, pthread_join(th[2], NULL));
+	EXPECT_EQ(0, ls[2].ret);
 
 	expect_msg(_metadata, fd, "five", 5);
 	expect_msg(_metadata, fd, "low-three", 3);
 	expect_msg(_metadata, fd, "low-one", 1);
-	EXPECT_EQ(5ULL, kipc_sysfs_u64(KIPC_SYSFS "/mq/%s/sent", self->name));
-	EXPECT_EQ(5ULL, kipc_sysfs_u64(KIPC_SYSFS "/mq/%s/received",
-				       self->name));
-	close(fd);
-	kipc_mq_unlink(self->name);
+	expect_five_and_remove(_metadata, fd, self->name);
 }
 
 static int sem_create(const char *name)
