@@ -92,7 +92,7 @@ static atomic64_t race_atomic;	/* atomic, cmpxchg */
 static u64 __percpu *race_percpu;	/* percpu: each CPU its own */
 static DEFINE_SPINLOCK(race_spin);	/* spinlock: race_counter */
 static DEFINE_MUTEX(race_mutex);	/* mutex: race_counter */
-static DEFINE_SEMAPHORE(race_sem);	/* semaphore: race_counter */
+static struct semaphore race_sem;	/* semaphore: race_counter */
 
 static struct kobject *race_kobj;
 
@@ -165,7 +165,7 @@ static int race_thread(void *arg)
 	race_done_ops[idx] = i;
 	if (atomic_dec_and_test(&race_active)) {
 		atomic64_set(&race_end_ns, ktime_get_ns());
-		queue_work(system_unbound_wq, &race_reap_work);
+		queue_work(system_dfl_wq, &race_reap_work);
 	}
 	/* Never exit before kthread_stop(): see the comment at the top. */
 	for (;;) {
@@ -515,6 +515,8 @@ int kipc_race_init(void)
 
 	/* default: one thread per online CPU, so "none" really races */
 	race_threads = clamp_t(u32, num_online_cpus(), 2, RACE_THREADS_MAX);
+	/* binary, like a mutex, but a sleeping lock anyone may release */
+	sema_init(&race_sem, 1);
 	race_percpu = alloc_percpu(u64);
 	if (!race_percpu)
 		return -ENOMEM;

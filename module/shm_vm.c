@@ -79,10 +79,10 @@ int kipc_shm_mmap(struct kipc_file *kf, struct vm_area_struct *vma)
 		if (vma->vm_flags & VM_WRITE)
 			return -EACCES;
 		/* and mprotect(PROT_WRITE) can never make it writable */
-		vma->vm_flags &= ~VM_MAYWRITE;
+		vm_flags_clear(vma, VM_MAYWRITE);
 	}
 	/* mremap may not grow it past what was checked here */
-	vma->vm_flags |= VM_DONTEXPAND;
+	vm_flags_set(vma, VM_DONTEXPAND);
 	vma->vm_ops = &kipc_shm_vm_ops;
 	vma->vm_private_data = shm;
 	kipc_shm_vm_open(vma);

@@ -99,7 +99,7 @@ static void kipc_worker_one(struct kipc_wthread *w, size_t len,
 		break;
 	case KIPC_WORKER_CHECKSUM:
 		/* standard CRC32C (Castagnoli): ~0 in, ~0 out, little end */
-		crc = cpu_to_le32(~__crc32c_le(~0U, w->buf, len));
+		crc = cpu_to_le32(~crc32c(~0U, w->buf, len));
 		WRITE_ONCE(w->phase, KIPC_WPHASE_SEND);
 		err = kipc_worker_answer(p, &crc, sizeof(crc), prio);
 		break;
