@@ -10,17 +10,13 @@
 #   make bench        kipc-bench in the VM (results/)
 #   make deps         install the Debian packages everything needs
 
-STOCK_KVER := $(shell scripts/stock-kernel 2>/dev/null)
-ifneq ($(wildcard /lib/modules/$(shell uname -r)/build),)
-KDIR ?= /lib/modules/$(shell uname -r)/build
-else
-KDIR ?= /usr/src/linux-headers-$(STOCK_KVER)
-endif
-KSRC ?= $(shell scripts/kernel-src 2>/dev/null)
-KERNEL ?= stock
+# Nothing here is computed when the Makefile is read: make demo and make
+# check install the packages first, so the kernel trees may not exist yet.
+# KDIR: the running kernel's build tree, else Debian 12's headers (found
+# when the recipe runs).
+KDIR ?= $(if $(wildcard /lib/modules/$(shell uname -r)/build),/lib/modules/$(shell uname -r)/build)
+KERNEL ?= 6.1
 V ?= 0
-
-export KSRC
 
 .PHONY: all module userspace selftests clean lint check demo deps vm-shell \
 	vm-build bench help
@@ -28,13 +24,14 @@ export KSRC
 all: module userspace selftests
 
 module:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+	$(MAKE) -C $(or $(KDIR),$$(scripts/kernel env 6.1 | sed -n 's/^KDIR=//p')) \
+		M=$(CURDIR) W=1 modules
 
 userspace:
 	$(MAKE) -C userspace
 
 selftests: userspace
-	$(MAKE) -C selftests/kipc
+	$(MAKE) -C selftests/kipc KSRC=$$(scripts/kernel-src)
 
 # What scripts/vm-run puts into the guest: the module built for KERNEL in its
 # own copy of the sources (so stock and debug builds do not collide), the
@@ -48,7 +45,8 @@ vm-build:
 	@$(MAKE) -s -C $(KDIR) M=$(CURDIR)/build/$(KERNEL) W=1 modules >build/$(KERNEL)/make.log 2>&1 || \
 		{ cat build/$(KERNEL)/make.log; exit 1; }
 	@$(MAKE) -s -C userspace OUT=$(CURDIR)/build/user
-	@$(MAKE) -s -C selftests/kipc OUT=$(CURDIR)/build/user/selftests
+	@$(MAKE) -s -C selftests/kipc OUT=$(CURDIR)/build/user/selftests \
+		KSRC=$$(scripts/kernel-src)
 
 lint:
 	scripts/lint
@@ -69,7 +67,8 @@ bench:
 	scripts/bench
 
 clean:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -f module/*.o module/.*.cmd module/*.ko module/*.mod module/*.mod.c \
+		module/modules.order modules.order Module.symvers .*.cmd
 	$(MAKE) -C userspace clean
 	$(MAKE) -C selftests/kipc clean
 	rm -rf build
